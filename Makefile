@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: GPL-2.0
+# make: install missing Debian packages, build ./oomkiller and ./oomkiller-inspect.
+# make test: build, then run the test suite as root against the running kernel.
+OUTPUT := .output
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CC ?= gcc
+ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+
+PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev gcc make
+
+CFLAGS := -g -O2 -Wall -Wextra -Wno-unused-parameter -Werror -I$(OUTPUT) -Ibpf -Iloader
+LDLIBS := -lbpf -lelf -lz
+# clang -target bpf does not search the host's arch include dirs (asm/unistd.h); pass them on
+CLANG_BPF_SYS_INCLUDES = $(shell $(CLANG) -v -E - </dev/null 2>&1 \
+	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
+
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(wildcard bpf/*.bpf.c))
+LOADER_OBJS := $(patsubst loader/%.c,$(OUTPUT)/loader/%.o,$(wildcard loader/*.c))
+TEST_PROGS := $(patsubst tests/progs/%.c,$(OUTPUT)/tests/%,$(wildcard tests/progs/*.c))
+TEST_BINS := $(patsubst tests/%.c,$(OUTPUT)/tests/%,$(wildcard tests/test_*.c))
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.PHONY: all deps test clean
+.DELETE_ON_ERROR:
+
+all: oomkiller
+
+deps:
+	$(Q)missing=$$(for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "  APT      $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+$(OUTPUT) $(OUTPUT)/loader $(OUTPUT)/tests:
+	$(Q)mkdir -p $@
+
+# Written every build, replaced only when the kernel's BTF changed, so nothing rebuilds for nothing.
+$(OUTPUT)/vmlinux.h: FORCE | deps $(OUTPUT)
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.new
+	$(Q)cmp -s $@.new $@ || { printf '  %-8s %s\n' GEN $@; mv $@.new $@; }
+	$(Q)rm -f $@.new
+
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(OUTPUT)/vmlinux.h $(wildcard bpf/*.h)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES) -c $< -o $@
+
+# proc.bpf.o defines the shared maps and goes first: bpftool 7.1's linker leaves the .maps
+# offsets of extern maps at 0 when an object declaring them comes before the definition.
+$(OUTPUT)/oomkiller.bpf.o: $(OUTPUT)/proc.bpf.o $(filter-out $(OUTPUT)/proc.bpf.o,$(BPF_OBJS))
+	$(call msg,LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(OUTPUT)/oomkiller.skel.h: $(OUTPUT)/oomkiller.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name oomkiller_bpf > $@
+
+$(LOADER_OBJS): $(OUTPUT)/loader/%.o: loader/%.c $(OUTPUT)/oomkiller.skel.h $(wildcard loader/*.h) \
+		bpf/oomkiller.h | $(OUTPUT)/loader
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+oomkiller: $(LOADER_OBJS)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(TEST_PROGS): $(OUTPUT)/tests/%: tests/progs/%.c tests/progs/progs.h | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
+
+$(TEST_BINS): $(OUTPUT)/tests/%: tests/%.c tests/test.h bpf/oomkiller.h | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests $< $(LDLIBS) -o $@
+
+test: oomkiller $(TEST_PROGS) $(TEST_BINS)
+	$(Q)tests/run $(TEST_BINS)
+
+clean:
+	$(call msg,CLEAN)
+	$(Q)rm -rf $(OUTPUT) oomkiller oomkiller-inspect
+
+FORCE:

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0
+/* --max-threads: threads created, counted when the clone that makes one returns to the tree. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "proc.bpf.h"
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(oomk_thread, struct task_struct *parent, struct task_struct *child)
+{
+	struct oomk_settings *cfg;
+	struct oomk_proc *p;
+	__u64 now;
+
+	/* A new process starts from zero at its own first event; only threads count here. */
+	if (child->pid == child->tgid)
+		return 0;
+	p = current_proc();
+	cfg = oomk_settings();
+	if (p && cfg && charge(&p->threads, 1, cfg->max_threads, &now))
+		oomk_cross_current(p, OOMK_THREADS, now);
+	return 0;
+}

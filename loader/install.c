@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Load, attach and pin the policy so that it outlives this process; and take it away again. */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "oomkiller.skel.h"
+#include "loader.h"
+
+static const char *const limit_names[OOMK_NR_LIMITS] = {
+	[OOMK_FDS] = "fds",	    [OOMK_WRITES] = "writes", [OOMK_READ] = "read",
+	[OOMK_THREADS] = "threads", [OOMK_RAND] = "rand",     [OOMK_TCP] = "tcp",
+};
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	return verbose ? vfprintf(stderr, fmt, args) : 0;
+}
+
+/* Attaches prog and pins it and its link as progs/NAME and links/NAME under pin_dir. */
+static int attach_and_pin(struct bpf_program *prog, const char *libc, const char *pin_dir)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, uopts, .func_name = "rand");
+	const char *name = bpf_program__name(prog);
+	char path[PATH_MAX];
+	struct bpf_link *link;
+	int err;
+
+	if (bpf_program__type(prog) == BPF_PROG_TYPE_KPROBE)
+		link = bpf_program__attach_uprobe_opts(prog, -1, libc, 0, &uopts);
+	else
+		link = bpf_program__attach(prog);
+	if (!link)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/links/%s", pin_dir, name);
+	err = bpf_link__pin(link, path);
+	/* The pin keeps it attached; a perf link's detach would disable the uprobe under it. */
+	bpf_link__disconnect(link);
+	bpf_link__destroy(link);
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "%s/progs/%s", pin_dir, name);
+	return bpf_program__pin(prog, path);
+}
+
+static int write_settings(struct oomkiller_bpf *skel, struct oomk_settings *set)
+{
+	__u32 zero = 0;
+
+	set->gen++;
+	return bpf_map__update_elem(skel->maps.settings, &zero, sizeof(zero), set, sizeof(*set), 0);
+}
+
+static void report(const struct install_opts *o, const struct oomk_settings *set, int rand_err)
+{
+	const __u64 *max = &set->max_fds;
+
+	printf("oomkiller: enforcing from %s: name contains \"%s\", used RAM >= %llu bytes\n",
+	       o->pin_dir, set->name, (unsigned long long)set->mem_threshold);
+	printf("  limits:");
+	for (int i = 0; i < OOMK_NR_LIMITS; i++) {
+		if (!(set->active & (1 << i)))
+			printf(" %s unavailable,", limit_names[i]);
+		else if (max[i])
+			printf(" %s >= %llu,", limit_names[i], (unsigned long long)max[i]);
+	}
+	printf("\n  si_meminfo: %s, ticker pid %u every %u ms\n",
+	       set->backend == OOMK_MEM_FEXIT ? "fexit/si_meminfo" : "sysinfo(2) at sys_exit",
+	       set->ticker_pid, set->tick_ms);
+	if (rand_err)
+		printf("  rand: no uprobe on %s: %s\n", o->libc, strerror(-rand_err));
+	fflush(stdout);
+}
+
+int install(const struct install_opts *o, bool foreground)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = o->pin_dir);
+	struct oomk_settings set = o->set;
+	struct oomkiller_bpf *skel = NULL;
+	struct bpf_program *prog;
+	int lock, err, rand_err = 0, ret = 1;
+	bool pinned = false;
+
+	libbpf_set_print(libbpf_print);
+	/* The kernel's OOM killer and ours leave OOM_SCORE_ADJ_MIN alone; the ticker inherits it. */
+	lower_oom_score_adj();
+	lock = pin_dir_lock(o->pin_dir, true);
+	if (lock < 0)
+		return 1;
+	switch (pin_dir_state(o->pin_dir)) {
+	case PINS_INSTALLED:
+		p_err("already installed at %s: run 'oomkiller uninstall' first", o->pin_dir);
+		goto cleanup;
+	case PINS_PARTIAL:
+		p_err("%s holds a partial install: run 'oomkiller uninstall' first", o->pin_dir);
+		goto cleanup;
+	}
+
+	skel = oomkiller_bpf__open_opts(&open_opts);
+	if (!skel) {
+		p_err("opening the BPF object: %s", strerror(errno));
+		goto cleanup;
+	}
+	set.backend = fexit_can_attach("si_meminfo") ? OOMK_MEM_FEXIT : OOMK_MEM_SYSCALL;
+	skel->rodata->mem_backend = set.backend;
+	bpf_program__set_autoload(skel->progs.oomk_meminfo, set.backend == OOMK_MEM_FEXIT);
+
+	pinned = true;
+	err = oomkiller_bpf__load(skel);
+	if (err) {
+		p_err("loading the BPF programs: %s%s", strerror(-err),
+		      verbose ? "" : " (-v shows the verifier's log)");
+		goto cleanup;
+	}
+	set.active = (1 << OOMK_NR_LIMITS) - 1;
+	/* Until the ticker exists, this process holds its place and BPF leaves it alone. */
+	set.ticker_pid = getpid();
+	if (write_settings(skel, &set)) {
+		p_err("writing the settings map: %s", strerror(errno));
+		goto cleanup;
+	}
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (!bpf_program__autoload(prog))
+			continue;
+		err = attach_and_pin(prog, o->libc, o->pin_dir);
+		if (err && prog == skel->progs.oomk_rand) {
+			rand_err = err;
+			set.active &= ~(1 << OOMK_RAND);
+		} else if (err) {
+			p_err("attaching %s: %s", bpf_program__name(prog), strerror(-err));
+			goto cleanup;
+		}
+	}
+
+	if (!foreground) {
+		err = ticker_spawn(set.tick_ms);
+		if (err < 0) {
+			p_err("starting the ticker: %s", strerror(errno));
+			goto cleanup;
+		}
+		set.ticker_pid = err;
+	}
+	report(o, &set, rand_err);
+	/* the last write: from here on this process is not shielded and does next to nothing */
+	if (!foreground && write_settings(skel, &set)) {
+		p_err("recording the ticker's pid: %s", strerror(errno));
+		ticker_stop(set.ticker_pid);
+		goto cleanup;
+	}
+	ret = 0;
+	if (foreground) {
+		oomkiller_bpf__destroy(skel);
+		skel = NULL;
+		close(lock);
+		lock = -1;
+		ticker_loop(set.tick_ms);
+		return uninstall(o->pin_dir);
+	}
+cleanup:
+	oomkiller_bpf__destroy(skel);
+	if (ret && pinned)
+		pin_dir_remove(o->pin_dir);
+	if (lock >= 0)
+		close(lock);
+	return ret;
+}
+
+int uninstall(const char *pin_dir)
+{
+	struct oomk_settings set;
+	int lock, ret = 1;
+
+	lock = pin_dir_lock(pin_dir, false);
+	if (lock == -ENOENT || (lock >= 0 && pin_dir_state(pin_dir) == PINS_NONE)) {
+		p_err("not installed: nothing pinned at %s", pin_dir);
+		goto cleanup;
+	}
+	if (lock < 0)
+		return 1;
+	if (!pinned_settings(pin_dir, &set) && set.ticker_pid != (__u32)getpid())
+		ticker_stop(set.ticker_pid);
+	if (pin_dir_remove(pin_dir))
+		goto cleanup;
+	printf("oomkiller: uninstalled from %s\n", pin_dir);
+	ret = 0;
+cleanup:
+	if (lock >= 0)
+		close(lock);
+	return ret;
+}

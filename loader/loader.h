@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef __LOADER_H
+#define __LOADER_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "oomkiller.h"
+
+#define OOMK_PIN_DIR	 "/sys/fs/bpf/oomkiller"
+#define OOMK_TICKER_COMM "oomkiller-tick"
+
+/* What install and run were asked for: the settings BPF reads, and where to put things. */
+struct install_opts {
+	struct oomk_settings set;
+	const char *pin_dir;
+	const char *libc; /* NULL: the libc oomkiller itself runs with */
+};
+
+extern bool verbose;
+
+#define p_err(fmt, ...) fprintf(stderr, "oomkiller: " fmt "\n", ##__VA_ARGS__)
+
+/* options.c: 0 ok, 2 bad usage (already reported); -1 after --help was printed */
+int parse_install_opts(int argc, char **argv, struct install_opts *o, void (*help)(FILE *));
+int parse_pin_dir_opts(int argc, char **argv, const char **pin_dir, void (*help)(FILE *));
+
+/* pins.c */
+int pin_dir_lock(const char *pin_dir, bool create);
+int pin_dir_state(const char *pin_dir);
+int pinned_settings(const char *pin_dir, struct oomk_settings *set);
+int pin_dir_remove(const char *pin_dir);
+enum { PINS_NONE, PINS_INSTALLED, PINS_PARTIAL };
+
+/* probe.c */
+bool fexit_can_attach(const char *func);
+const char *own_libc(void);
+
+/* ticker.c */
+int ticker_loop(unsigned int tick_ms);
+int ticker_spawn(unsigned int tick_ms);
+void ticker_stop(int pid);
+void lower_oom_score_adj(void);
+
+/* install.c */
+int install(const struct install_opts *o, bool foreground);
+int uninstall(const char *pin_dir);
+
+#endif /* __LOADER_H */

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Command-line options: parsed and checked here, before anything is loaded. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "loader.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The numeric settings, in the order of struct oomk_settings and of --help. */
+static const struct {
+	const char *name;
+	size_t off;
+	bool size; /* takes a K/M/G suffix */
+	__u64 def;
+} nums[] = {
+	{ "mem-threshold", offsetof(struct oomk_settings, mem_threshold), true, 1ULL << 30 },
+	{ "max-fds", offsetof(struct oomk_settings, max_fds), false, 100 },
+	{ "max-writes", offsetof(struct oomk_settings, max_writes), false, 100 },
+	{ "max-read", offsetof(struct oomk_settings, max_read), true, 10ULL << 20 },
+	{ "max-threads", offsetof(struct oomk_settings, max_threads), false, 100 },
+	{ "max-rand", offsetof(struct oomk_settings, max_rand), false, 100 },
+	{ "max-tcp-packets", offsetof(struct oomk_settings, max_tcp), false, 1000 },
+};
+
+enum { OPT_NAME = 'n', OPT_TICK = 't', OPT_PIN_DIR = 'p', OPT_LIBC = 'l' };
+
+static const struct option common_opts[] = {
+	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{},
+};
+
+/* bytes, or a count, with a K/M/G suffix (powers of 1024) where size says so */
+static int parse_u64(const char *s, bool size, __u64 *out)
+{
+	unsigned long long v;
+	int shift = 0;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -errno;
+	if (size && *end) {
+		const char *units = strchr("KMG", toupper((unsigned char)*end));
+
+		if (!units)
+			return -EINVAL;
+		shift = 10 * (units - "KMG" + 1);
+		end++;
+	}
+	if (*end)
+		return -EINVAL;
+	if (v > (~0ULL >> shift))
+		return -ERANGE;
+	*out = v << shift;
+	return 0;
+}
+
+/* Bad usage: one line saying what is wrong, then the command's usage; exit code 2. */
+static int bad(void (*help)(FILE *), const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "oomkiller: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n\n");
+	va_end(ap);
+	help(stderr);
+	return 2;
+}
+
+static char **opt_argv;
+
+static void opt_start(char **argv)
+{
+	opt_argv = argv;
+	opterr = 0; /* errors are reported by bad(), as oomkiller's */
+	optind = 1;
+}
+
+/* The option getopt just stopped at. */
+static const char *argv_opt(void)
+{
+	return opt_argv[optind - 1];
+}
+
+static int common_opt(int c, const char **pin_dir, void (*help)(FILE *))
+{
+	switch (c) {
+	case OPT_PIN_DIR:
+		if (!*optarg)
+			return bad(help, "--pin-dir=: empty path");
+		*pin_dir = optarg;
+		return 0;
+	case 'v':
+		verbose = true;
+		return 0;
+	case 'h':
+		help(stdout);
+		return -1;
+	case ':':
+		return bad(help, "%s: needs a value", argv_opt());
+	}
+	return bad(help, "%s: unknown option", argv_opt());
+}
+
+static int no_operands(int argc, char **argv, void (*help)(FILE *))
+{
+	return optind < argc ? bad(help, "%s: unexpected argument", argv[optind]) : 0;
+}
+
+int parse_install_opts(int argc, char **argv, struct install_opts *o, void (*help)(FILE *))
+{
+	struct option longopts[3 + ARRAY_SIZE(nums) + ARRAY_SIZE(common_opts)] = {
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "tick", required_argument, NULL, OPT_TICK },
+		{ "libc", required_argument, NULL, OPT_LIBC },
+	};
+	size_t n = 3, i;
+	__u64 tick;
+	int c, err;
+
+	memset(o, 0, sizeof(*o));
+	o->set.schema = OOMK_SCHEMA;
+	strcpy(o->set.name, "oomp");
+	o->set.tick_ms = 1000;
+	o->pin_dir = OOMK_PIN_DIR;
+	for (i = 0; i < ARRAY_SIZE(nums); i++, n++) {
+		longopts[n] = (struct option){ nums[i].name, required_argument, NULL, 256 + i };
+		*(__u64 *)((char *)&o->set + nums[i].off) = nums[i].def;
+	}
+	memcpy(&longopts[n], common_opts, sizeof(common_opts));
+
+	opt_start(argv);
+	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
+		if (c >= 256) {
+			i = c - 256;
+			err = parse_u64(optarg, nums[i].size, (__u64 *)((char *)&o->set + nums[i].off));
+			if (err)
+				return bad(help, "--%s=%s: %s", nums[i].name, optarg,
+					   err == -ERANGE ? "too large" :
+					   nums[i].size	  ? "expected bytes, or a number with K, M or G" :
+							    "expected a whole number");
+			continue;
+		}
+		switch (c) {
+		case OPT_NAME:
+			/* a comm holds 15 bytes: a longer name could never match */
+			if (!*optarg || strlen(optarg) >= OOMK_COMM_LEN)
+				return bad(help, "--name=%s: a process name is 1 to 15 bytes",
+					   optarg);
+			strcpy(o->set.name, optarg);
+			break;
+		case OPT_TICK:
+			if (parse_u64(optarg, false, &tick) || !tick || tick > 3600 * 1000)
+				return bad(help, "--tick=%s: expected milliseconds, 1 to 3600000",
+					   optarg);
+			o->set.tick_ms = tick;
+			break;
+		case OPT_LIBC:
+			if (access(optarg, R_OK))
+				return bad(help, "--libc=%s: %s", optarg, strerror(errno));
+			o->libc = optarg;
+			break;
+		default:
+			err = common_opt(c, &o->pin_dir, help);
+			if (err)
+				return err;
+		}
+	}
+	if (!o->libc)
+		o->libc = own_libc();
+	return no_operands(argc, argv, help);
+}
+
+int parse_pin_dir_opts(int argc, char **argv, const char **pin_dir, void (*help)(FILE *))
+{
+	int c, err;
+
+	*pin_dir = OOMK_PIN_DIR;
+	opt_start(argv);
+	while ((c = getopt_long(argc, argv, ":vh", common_opts, NULL)) != -1) {
+		err = common_opt(c, pin_dir, help);
+		if (err)
+			return err;
+	}
+	return no_operands(argc, argv, help);
+}
