@@ -77,9 +77,9 @@ $(TEST_PROGS): $(OUTPUT)/tests/%: tests/progs/%.c tests/progs/progs.h | $(OUTPUT
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
 
-$(TEST_BINS): $(OUTPUT)/tests/%: tests/%.c tests/test.h bpf/oomkiller.h | $(OUTPUT)/tests
+$(TEST_BINS): $(OUTPUT)/tests/%: tests/%.c tests/helpers.c tests/test.h bpf/oomkiller.h | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests $< $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -pthread -Itests $< tests/helpers.c $(LDLIBS) -o $@
 
 test: oomkiller $(TEST_PROGS) $(TEST_BINS)
 	$(Q)tests/run $(TEST_BINS)

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The enforcing core against the real kernel: install, the gate, every limit, uninstall. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include "test.h"
+
+#define NR_PROGS 7 /* programs attached where fexit is refused: every oomk_* but oomk_meminfo */
+
+static void test_bad_usage(const char *pin_dir)
+{
+	static const char *const cases[][3] = {
+		{ "install", "--max-fds=ten" },	 { "install", "--mem-threshold=1Q" },
+		{ "install", "--tick=0" },	 { "install", "--max-read=99999999999999999999" },
+		{ "install", "--max-fds=-1" },	 { "install", "--name=oomp_much_too_long" },
+		{ "install", "--name=" },	 { "install", "--bogus" },
+		{ "install", "--libc=/nonexistent/libc.so.6" },
+		{ "install", "--max-fds" },	 { "install", "stray" },
+		{ "frobnicate" },		 { "run", "--tick=x" },
+		{ "uninstall", "--max-fds=1" },
+	};
+
+	char err[4096];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ASSERT_EQ(oomkiller_stderr(pin_dir, err, sizeof(err), cases[i][0], cases[i][1], NULL),
+			  EXIT(2), cases[i][1]);
+		ASSERT_TRUE(!strncmp(err, "oomkiller: ", 11) && strstr(err, "\nUsage: "),
+			    "one line saying what is wrong, then usage");
+		ASSERT_TRUE(access(pin_dir, F_OK), "nothing pinned");
+	}
+	ASSERT_EQ(links_attached(), 0, "links attached");
+}
+
+/* A zombie waiting for init to reap it ticks no more. */
+static bool ticker_running(pid_t pid)
+{
+	char path[64], comm[16] = "", state = 'Z';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (fscanf(f, "%*d (%15[^)]) %c", comm, &state) != 2)
+		state = 'Z';
+	fclose(f);
+	return state != 'Z' && !strcmp(comm, "oomkiller-tick");
+}
+
+static void test_install_uninstall(const char *pin_dir)
+{
+	static const char *const pins[] = { "procs", "settings", "state", "links/oomk_sys_exit",
+					    "progs/oomk_sys_exit" };
+	struct oomk_settings set;
+	char path[256];
+
+	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+		return;
+	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", pin_dir, pins[i]);
+		ASSERT_EQ(access(path, F_OK), 0, pins[i]);
+	}
+	ASSERT_EQ(links_attached(), NR_PROGS, "links attached");
+	ASSERT_EQ(map_lookup(pin_dir, "settings", 0, &set), 0, "settings");
+	ASSERT_EQ(set.schema, OOMK_SCHEMA, "schema");
+	ASSERT_TRUE(ticker_running(set.ticker_pid), "ticker running");
+	ASSERT_EQ(wait_gate(pin_dir, 0, 2000), 0, "ticker reads si_meminfo, gate closed");
+
+	ASSERT_EQ(oomkiller(pin_dir, "install", NULL), EXIT(1), "second install refused");
+	ASSERT_EQ(links_attached(), NR_PROGS, "first install intact");
+	ASSERT_TRUE(ticker_running(set.ticker_pid), "first ticker intact");
+
+	ASSERT_EQ(oomkiller(pin_dir, "uninstall", NULL), EXIT(0), "uninstall");
+	ASSERT_TRUE(access(pin_dir, F_OK), "pin dir removed");
+	ASSERT_EQ(links_attached(), 0, "links detached");
+	ASSERT_TRUE(!ticker_running(set.ticker_pid), "ticker stopped");
+	ASSERT_EQ(oomkiller(pin_dir, "uninstall", NULL), EXIT(1), "uninstall again: not installed");
+}
+
+/* A candidate over a limit lives while the gate is closed, and dies at the tick that opens it. */
+static void test_gate_and_sweep(const char *pin_dir)
+{
+	struct oomk_proc p = {};
+	struct oomk_state st;
+	pid_t pid;
+
+	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+		return;
+	pid = spawn("oomp_test_writes", "150", "60", NULL);
+	for (int i = 0; i < 500 && p.state != OOMK_OVER; i++) {
+		usleep(10000);
+		map_lookup(pin_dir, "procs", pid, &p);
+	}
+	ASSERT_EQ(p.state, OOMK_OVER, "marked over its limit");
+	ASSERT_EQ(p.limit, OOMK_WRITES, "limit crossed");
+	ASSERT_EQ(p.value, 100, "crossed at the 100th write");
+	usleep(300000); /* three ticks with the gate closed */
+	ASSERT_TRUE(alive(pid), "alive while the gate is closed");
+
+	ASSERT_EQ(open_gate(pin_dir), 0, "gate opens");
+	ASSERT_EQ(wait_child(pid, 1000), KILLED, "idle violator swept");
+	ASSERT_EQ(map_lookup(pin_dir, "state", 0, &st), 0, "state");
+	ASSERT_EQ(st.kills, 1, "kills");
+}
+
+static pid_t start_peer(char *port, size_t len)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t addrlen = sizeof(addr);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	char buf[4096];
+	pid_t pid;
+
+	if (bind(s, (struct sockaddr *)&addr, sizeof(addr)) || listen(s, 8) ||
+	    getsockname(s, (struct sockaddr *)&addr, &addrlen))
+		return -1;
+	snprintf(port, len, "%d", ntohs(addr.sin_port));
+	pid = fork_child();
+	if (pid == 0) {
+		for (int c; (c = accept(s, NULL, NULL)) >= 0; close(c))
+			while (read(c, buf, sizeof(buf)) > 0)
+				;
+		_exit(1);
+	}
+	close(s);
+	return pid;
+}
+
+static void *idle(void *arg)
+{
+	return arg;
+}
+
+/* Everything the violators do, ten times over, under a name that does not match. */
+static pid_t start_bystander(void)
+{
+	static char buf[1 << 16];
+	pid_t pid = fork_child();
+	pthread_t t;
+	int fd;
+
+	if (pid)
+		return pid;
+	fd = open("/dev/null", O_RDWR);
+	for (int i = 0; i < 1000; i++)
+		if (write(fd, buf, 1) != 1 || rand() < 0)
+			_exit(1);
+	fd = open("/dev/zero", O_RDONLY);
+	for (int i = 0; i < 1600; i++)
+		if (read(fd, buf, sizeof(buf)) != sizeof(buf))
+			_exit(1);
+	for (int i = 0; i < 1000; i++)
+		if (pthread_create(&t, NULL, idle, NULL) || pthread_join(t, NULL))
+			_exit(1);
+	for (int i = 0; i < 1000; i++)
+		if (open("/dev/null", O_RDONLY) < 0)
+			_exit(1);
+	_exit(0);
+}
+
+static void test_limits(const char *pin_dir)
+{
+	char port[16];
+	const struct {
+		const char *prog;
+		const char *arg;
+		int expect;
+	} runs[] = {
+		{ "oomp_test_fds", NULL, KILLED },	 { "oomp_test_threads", NULL, KILLED },
+		{ "oomp_test_reads", NULL, KILLED },	 { "oomp_test_readv", NULL, KILLED },
+		{ "oomp_test_writes", NULL, KILLED },	 { "oomp_test_pwrite64", NULL, KILLED },
+		{ "oomp_test_packets", port, KILLED },	 { "oomp_test_rand", NULL, KILLED },
+		{ "oomp_test_rw_below", NULL, EXIT(0) }, { "oomp_test_packets_udp", NULL, EXIT(0) },
+	};
+	const int nr_runs = sizeof(runs) / sizeof(runs[0]);
+	struct oomk_state st;
+	pid_t peer, bystander;
+
+	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install") ||
+	    !ASSERT_EQ(open_gate(pin_dir), 0, "gate opens"))
+		return;
+	peer = start_peer(port, sizeof(port));
+	ASSERT_TRUE(peer > 0, "loopback TCP peer");
+	bystander = start_bystander();
+	for (int i = 0; i < nr_runs; i++)
+		ASSERT_EQ(wait_child(spawn(runs[i].prog, runs[i].arg, NULL), 20000), runs[i].expect,
+			  runs[i].prog);
+	ASSERT_EQ(wait_child(bystander, 20000), EXIT(0), "non-matching bystander survives");
+	ASSERT_TRUE(alive(peer), "TCP peer survives");
+	ASSERT_EQ(map_lookup(pin_dir, "state", 0, &st), 0, "state");
+	ASSERT_EQ(st.kills, 8, "kills");
+}
+
+/* prctl(PR_SET_NAME) into the pattern makes a candidate; out of it, a bystander again. */
+static void test_rename(const char *pin_dir)
+{
+	const char *const names[][2] = { { "oomp_renamed", NULL }, { "oomp_renamed", "renamed" } };
+	const int expect[] = { KILLED, EXIT(0) };
+	int fd = open("/dev/null", O_WRONLY);
+
+	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install") ||
+	    !ASSERT_EQ(open_gate(pin_dir), 0, "gate opens"))
+		return;
+	for (int i = 0; i < 2; i++) {
+		pid_t pid = fork_child();
+
+		if (pid == 0) {
+			for (int n = 0; n < 2 && names[i][n]; n++)
+				prctl(PR_SET_NAME, names[i][n]);
+			for (int n = 0; n < 200; n++)
+				if (write(fd, "", 1) != 1)
+					_exit(1);
+			_exit(0);
+		}
+		ASSERT_EQ(wait_child(pid, 5000), expect[i], names[i][1] ? "renamed out" : "renamed in");
+	}
+	close(fd);
+}
+
+int main(void)
+{
+	static const struct test tests[] = {
+		{ "bad_usage", test_bad_usage },
+		{ "install_uninstall", test_install_uninstall },
+		{ "gate_and_sweep", test_gate_and_sweep },
+		{ "limits", test_limits },
+		{ "rename", test_rename },
+		{},
+	};
+
+	return run_tests("test_core", tests);
+}
