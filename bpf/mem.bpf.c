@@ -29,8 +29,7 @@ __noinline int oomk_mem_sysinfo(__u64 ubuf)
 {
 	struct sysinfo si;
 
-	if (mem_backend != OOMK_MEM_SYSCALL ||
-	    bpf_probe_read_user(&si, sizeof(si), (void *)ubuf))
+	if (mem_backend != OOMK_MEM_SYSCALL || bpf_probe_read_user(&si, sizeof(si), (void *)ubuf))
 		return 0;
 	reading(si.totalram, si.freeram, si.mem_unit);
 	return 0;

@@ -7,10 +7,10 @@
 #define __OOMKILLER_H
 
 /* Bump whenever a pinned map's layout changes: tools refuse pins of another schema. */
-#define OOMK_SCHEMA 1
+#define OOMK_SCHEMA    1
 
-#define OOMK_COMM_LEN	16
-#define OOMK_MAX_PROCS	16384
+#define OOMK_COMM_LEN  16
+#define OOMK_MAX_PROCS 16384
 
 /* The limits, in the order every table and option list uses. */
 enum {
@@ -26,21 +26,21 @@ enum {
 /* oomk_proc.state */
 enum {
 	OOMK_OK,
-	OOMK_OVER,   /* crossed a limit while the gate was closed: the sweep kills it */
+	OOMK_OVER, /* crossed a limit while the gate was closed: the sweep kills it */
 	OOMK_KILLED, /* SIGKILL sent */
 };
 
 /* oomk_settings.backend: who reports si_meminfo to the memory gate */
 enum {
 	OOMK_MEM_SYSCALL, /* sys_exit of the ticker's sysinfo(2) */
-	OOMK_MEM_FEXIT,	  /* fexit/si_meminfo: every caller counts */
+	OOMK_MEM_FEXIT, /* fexit/si_meminfo: every caller counts */
 };
 
 /* Value of the pinned hash map "procs", keyed by tgid: one candidate process. */
 struct oomk_proc {
 	char comm[OOMK_COMM_LEN];
 	__u64 start_ns; /* group leader's start_time: tells a reused pid apart */
-	__u64 fds;	/* fd table entries in use, last measured */
+	__u64 fds; /* fd table entries in use, last measured */
 	__u64 writes;
 	__u64 read_bytes;
 	__u64 threads;
@@ -57,7 +57,7 @@ struct oomk_settings {
 	__u32 gen; /* bumped on every write: BPF judges each process again */
 	char name[OOMK_COMM_LEN];
 	__u64 mem_threshold; /* bytes used, totalram - freeram */
-	__u64 max_fds;	     /* 0 disables a limit */
+	__u64 max_fds; /* 0 disables a limit */
 	__u64 max_writes;
 	__u64 max_read;
 	__u64 max_threads;
@@ -71,13 +71,13 @@ struct oomk_settings {
 
 /* Value of the pinned array "state": written by BPF only. */
 struct oomk_state {
-	__u64 total;	  /* bytes of RAM, last reading */
-	__u64 used;	  /* bytes used, last reading */
+	__u64 total; /* bytes of RAM, last reading */
+	__u64 used; /* bytes used, last reading */
 	__u64 reading_ns; /* CLOCK_BOOTTIME of the last reading */
 	__u64 readings;
 	__u64 kills;
 	__u64 untracked; /* candidates without a procs entry: the map was full */
-	__u32 gate;	 /* 1 when used >= mem_threshold */
+	__u32 gate; /* 1 when used >= mem_threshold */
 	__u32 pad;
 };
 

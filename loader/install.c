@@ -11,11 +11,6 @@
 #include "oomkiller.skel.h"
 #include "loader.h"
 
-static const char *const limit_names[OOMK_NR_LIMITS] = {
-	[OOMK_FDS] = "fds",	    [OOMK_WRITES] = "writes", [OOMK_READ] = "read",
-	[OOMK_THREADS] = "threads", [OOMK_RAND] = "rand",     [OOMK_TCP] = "tcp",
-};
-
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
 	return verbose ? vfprintf(stderr, fmt, args) : 0;
@@ -55,24 +50,25 @@ static int write_settings(struct oomkiller_bpf *skel, struct oomk_settings *set)
 	return bpf_map__update_elem(skel->maps.settings, &zero, sizeof(zero), set, sizeof(*set), 0);
 }
 
-static void report(const struct install_opts *o, const struct oomk_settings *set, int rand_err)
+static void report(const struct install_opts *o, struct oomk_settings *set, int rand_err)
 {
-	const __u64 *max = &set->max_fds;
+	char a[16];
 
-	printf("oomkiller: enforcing from %s: name contains \"%s\", used RAM >= %llu bytes\n",
-	       o->pin_dir, set->name, (unsigned long long)set->mem_threshold);
+	printf("oomkiller: installed at %s\n", o->pin_dir);
+	printf("  candidates: name contains \"%s\"; none is killed below %s of RAM used\n",
+	       set->name, fmt_size(set->mem_threshold, a, sizeof(a)));
 	printf("  limits:");
-	for (int i = 0; i < OOMK_NR_LIMITS; i++) {
-		if (!(set->active & (1 << i)))
-			printf(" %s unavailable,", limit_names[i]);
-		else if (max[i])
-			printf(" %s >= %llu,", limit_names[i], (unsigned long long)max[i]);
-	}
-	printf("\n  si_meminfo: %s, ticker pid %u every %u ms\n",
+	for (int i = 0; i < OOMK_NR_LIMITS; i++)
+		printf("%s %s %s", i ? "," : "", limits[i].name,
+		       !(set->active & (1 << i)) ? "unavailable" :
+		       *limit_max(set, i)	 ? fmt_limit(i, *limit_max(set, i), a, sizeof(a)) :
+						   "off");
+	printf("\n");
+	if (rand_err)
+		printf("  rand: no uprobe on %s: %s\n", o->libc ?: "a libc", strerror(-rand_err));
+	printf("  si_meminfo: %s, ticker pid %u every %u ms\n",
 	       set->backend == OOMK_MEM_FEXIT ? "fexit/si_meminfo" : "sysinfo(2) at sys_exit",
 	       set->ticker_pid, set->tick_ms);
-	if (rand_err)
-		printf("  rand: no uprobe on %s: %s\n", o->libc, strerror(-rand_err));
 	fflush(stdout);
 }
 

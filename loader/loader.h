@@ -3,6 +3,7 @@
 #define __LOADER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 #include "oomkiller.h"
 
@@ -17,6 +18,21 @@ struct install_opts {
 };
 
 extern bool verbose;
+
+/* limits.c */
+struct limit_desc {
+	const char *name; /* in tables and messages */
+	const char *option; /* --max-... */
+	size_t count_off; /* of the counter in struct oomk_proc */
+	size_t max_off; /* of the limit in struct oomk_settings */
+	bool size; /* bytes, with a K/M/G suffix */
+	__u64 def;
+};
+extern const struct limit_desc limits[OOMK_NR_LIMITS];
+__u64 *limit_max(struct oomk_settings *set, int limit);
+__u64 limit_count(const struct oomk_proc *p, int limit);
+const char *fmt_size(__u64 bytes, char *buf, size_t len);
+const char *fmt_limit(int limit, __u64 v, char *buf, size_t len);
 
 #define p_err(fmt, ...) fprintf(stderr, "oomkiller: " fmt "\n", ##__VA_ARGS__)
 

@@ -13,23 +13,8 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The numeric settings, in the order of struct oomk_settings and of --help. */
-static const struct {
-	const char *name;
-	size_t off;
-	bool size; /* takes a K/M/G suffix */
-	__u64 def;
-} nums[] = {
-	{ "mem-threshold", offsetof(struct oomk_settings, mem_threshold), true, 1ULL << 30 },
-	{ "max-fds", offsetof(struct oomk_settings, max_fds), false, 100 },
-	{ "max-writes", offsetof(struct oomk_settings, max_writes), false, 100 },
-	{ "max-read", offsetof(struct oomk_settings, max_read), true, 10ULL << 20 },
-	{ "max-threads", offsetof(struct oomk_settings, max_threads), false, 100 },
-	{ "max-rand", offsetof(struct oomk_settings, max_rand), false, 100 },
-	{ "max-tcp-packets", offsetof(struct oomk_settings, max_tcp), false, 1000 },
-};
-
-enum { OPT_NAME = 'n', OPT_TICK = 't', OPT_PIN_DIR = 'p', OPT_LIBC = 'l' };
+/* long options only; a limit's option is OPT_LIMIT + its OOMK_* index */
+enum { OPT_NAME = 256, OPT_MEM, OPT_TICK, OPT_PIN_DIR, OPT_LIBC, OPT_LIMIT };
 
 static const struct option common_opts[] = {
 	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
@@ -121,64 +106,76 @@ static int no_operands(int argc, char **argv, void (*help)(FILE *))
 	return optind < argc ? bad(help, "%s: unexpected argument", argv[optind]) : 0;
 }
 
+static int parse_size_opt(const char *name, bool size, __u64 *v, void (*help)(FILE *))
+{
+	int err = parse_u64(optarg, size, v);
+
+	if (!err)
+		return 0;
+	return bad(help, "--%s=%s: %s", name, optarg,
+		   err == -ERANGE ? "too large" :
+		   size		  ? "expected bytes, or a number with K, M or G" :
+				    "expected a whole number");
+}
+
 int parse_install_opts(int argc, char **argv, struct install_opts *o, void (*help)(FILE *))
 {
-	struct option longopts[3 + ARRAY_SIZE(nums) + ARRAY_SIZE(common_opts)] = {
+	struct option longopts[4 + OOMK_NR_LIMITS + ARRAY_SIZE(common_opts)] = {
 		{ "name", required_argument, NULL, OPT_NAME },
+		{ "mem-threshold", required_argument, NULL, OPT_MEM },
 		{ "tick", required_argument, NULL, OPT_TICK },
 		{ "libc", required_argument, NULL, OPT_LIBC },
 	};
-	size_t n = 3, i;
 	__u64 tick;
 	int c, err;
 
 	memset(o, 0, sizeof(*o));
 	o->set.schema = OOMK_SCHEMA;
 	strcpy(o->set.name, "oomp");
+	o->set.mem_threshold = 1ULL << 30;
 	o->set.tick_ms = 1000;
 	o->pin_dir = OOMK_PIN_DIR;
-	for (i = 0; i < ARRAY_SIZE(nums); i++, n++) {
-		longopts[n] = (struct option){ nums[i].name, required_argument, NULL, 256 + i };
-		*(__u64 *)((char *)&o->set + nums[i].off) = nums[i].def;
+	for (int i = 0; i < OOMK_NR_LIMITS; i++) {
+		longopts[4 + i] =
+			(struct option){ limits[i].option, required_argument, NULL, OPT_LIMIT + i };
+		*limit_max(&o->set, i) = limits[i].def;
 	}
-	memcpy(&longopts[n], common_opts, sizeof(common_opts));
+	memcpy(&longopts[4 + OOMK_NR_LIMITS], common_opts, sizeof(common_opts));
 
 	opt_start(argv);
 	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
-		if (c >= 256) {
-			i = c - 256;
-			err = parse_u64(optarg, nums[i].size, (__u64 *)((char *)&o->set + nums[i].off));
-			if (err)
-				return bad(help, "--%s=%s: %s", nums[i].name, optarg,
-					   err == -ERANGE ? "too large" :
-					   nums[i].size	  ? "expected bytes, or a number with K, M or G" :
-							    "expected a whole number");
-			continue;
-		}
 		switch (c) {
+		case OPT_LIMIT ... OPT_LIMIT + OOMK_NR_LIMITS - 1:
+			err = parse_size_opt(limits[c - OPT_LIMIT].option,
+					     limits[c - OPT_LIMIT].size,
+					     limit_max(&o->set, c - OPT_LIMIT), help);
+			break;
+		case OPT_MEM:
+			err = parse_size_opt("mem-threshold", true, &o->set.mem_threshold, help);
+			break;
 		case OPT_NAME:
 			/* a comm holds 15 bytes: a longer name could never match */
 			if (!*optarg || strlen(optarg) >= OOMK_COMM_LEN)
 				return bad(help, "--name=%s: a process name is 1 to 15 bytes",
 					   optarg);
 			strcpy(o->set.name, optarg);
-			break;
+			continue;
 		case OPT_TICK:
 			if (parse_u64(optarg, false, &tick) || !tick || tick > 3600 * 1000)
 				return bad(help, "--tick=%s: expected milliseconds, 1 to 3600000",
 					   optarg);
 			o->set.tick_ms = tick;
-			break;
+			continue;
 		case OPT_LIBC:
 			if (access(optarg, R_OK))
 				return bad(help, "--libc=%s: %s", optarg, strerror(errno));
 			o->libc = optarg;
-			break;
+			continue;
 		default:
 			err = common_opt(c, &o->pin_dir, help);
-			if (err)
-				return err;
 		}
+		if (err)
+			return err;
 	}
 	if (!o->libc)
 		o->libc = own_libc();

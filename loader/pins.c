@@ -100,13 +100,13 @@ int pinned_settings(const char *pin_dir, struct oomk_settings *set)
 		p_err("opening %s: %s", path, strerror(errno));
 		return -1;
 	}
-	err = bpf_obj_get_info_by_fd(fd, &info, &len) ||
-	      info.value_size != sizeof(*set) || bpf_map_lookup_elem(fd, &zero, set) ||
-	      set->schema != OOMK_SCHEMA;
+	err = bpf_obj_get_info_by_fd(fd, &info, &len) || info.value_size != sizeof(*set) ||
+	      bpf_map_lookup_elem(fd, &zero, set) || set->schema != OOMK_SCHEMA;
 	close(fd);
 	if (err)
 		p_err("%s: not the layout of this oomkiller (schema %d): install and uninstall "
-		      "with the same build", path, OOMK_SCHEMA);
+		      "with the same build",
+		      path, OOMK_SCHEMA);
 	return err ? -1 : 0;
 }
 

@@ -15,32 +15,32 @@
 
 extern bool test_ok;
 
-#define ASSERT_TRUE(cond, what)                                                                    \
-	({                                                                                         \
-		bool ___ok = (cond);                                                               \
-		if (!___ok) {                                                                      \
-			test_ok = false;                                                           \
-			fprintf(stderr, "  %s:%d: %s: failed\n", __FILE__, __LINE__, what);        \
-		}                                                                                  \
-		___ok;                                                                             \
+#define ASSERT_TRUE(cond, what)                                                             \
+	({                                                                                  \
+		bool ___ok = (cond);                                                        \
+		if (!___ok) {                                                               \
+			test_ok = false;                                                    \
+			fprintf(stderr, "  %s:%d: %s: failed\n", __FILE__, __LINE__, what); \
+		}                                                                           \
+		___ok;                                                                      \
 	})
 
-#define ASSERT_EQ(actual, expected, what)                                                          \
-	({                                                                                         \
-		long long ___a = (actual), ___e = (expected);                                      \
-		bool ___ok = ___a == ___e;                                                         \
-		if (!___ok) {                                                                      \
-			test_ok = false;                                                           \
-			fprintf(stderr, "  %s:%d: %s: got %lld, expected %lld\n", __FILE__,         \
-				__LINE__, what, ___a, ___e);                                       \
-		}                                                                                  \
-		___ok;                                                                             \
+#define ASSERT_EQ(actual, expected, what)                                                   \
+	({                                                                                  \
+		long long ___a = (actual), ___e = (expected);                               \
+		bool ___ok = ___a == ___e;                                                  \
+		if (!___ok) {                                                               \
+			test_ok = false;                                                    \
+			fprintf(stderr, "  %s:%d: %s: got %lld, expected %lld\n", __FILE__, \
+				__LINE__, what, ___a, ___e);                                \
+		}                                                                           \
+		___ok;                                                                      \
 	})
 
 /* what a child's wait status should be */
-#define KILLED	      (-SIGKILL)
-#define EXIT(code)    (code)
-#define TIMED_OUT     (-1000)
+#define KILLED	   (-SIGKILL)
+#define EXIT(code) (code)
+#define TIMED_OUT  (-1000)
 
 struct test {
 	const char *name;
@@ -51,21 +51,21 @@ struct test {
 int run_tests(const char *suite, const struct test *tests);
 
 /* helpers.c */
-int oomkiller(const char *pin_dir, ...);	      /* ./oomkiller ARGS --pin-dir; exit code */
+int oomkiller(const char *pin_dir, ...); /* ./oomkiller ARGS --pin-dir; exit code */
 int oomkiller_stderr(const char *pin_dir, char *err, size_t len, ...); /* and what it said */
-pid_t spawn(const char *prog, ...);		      /* .output/tests/PROG ARGS */
-int wait_child(pid_t pid, int timeout_ms);	      /* EXIT(code), KILLED or TIMED_OUT */
-void reap_children(void);			      /* SIGKILL and reap every child left */
-__u64 ram_used(void);				      /* totalram - freeram, as si_meminfo says */
-void *hold_ram(size_t bytes);			      /* touched, so it counts as used */
+pid_t spawn(const char *prog, ...); /* .output/tests/PROG ARGS */
+int wait_child(pid_t pid, int timeout_ms); /* EXIT(code), KILLED or TIMED_OUT */
+void reap_children(void); /* SIGKILL and reap every child left */
+__u64 ram_used(void); /* totalram - freeram, as si_meminfo says */
+void *hold_ram(size_t bytes); /* touched, so it counts as used */
 void release_ram(void *p, size_t bytes);
 int map_lookup(const char *pin_dir, const char *map, __u32 key, void *value);
 int wait_gate(const char *pin_dir, __u32 gate, int timeout_ms);
 int install_gated(const char *pin_dir, ...); /* install, gate at RAM used now + a margin */
-int open_gate(const char *pin_dir);	     /* hold RAM over the margin until the gate opens */
+int open_gate(const char *pin_dir); /* hold RAM over the margin until the gate opens */
 void close_gate(void);
-pid_t fork_child(void);			     /* fork, remembered for reap_children() */
-int links_attached(void);			      /* links of oomk_* programs, system wide */
+pid_t fork_child(void); /* fork, remembered for reap_children() */
+int links_attached(void); /* links of oomk_* programs, system wide */
 bool alive(pid_t pid);
 
 #endif /* __TEST_H */

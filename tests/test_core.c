@@ -17,20 +17,27 @@
 static void test_bad_usage(const char *pin_dir)
 {
 	static const char *const cases[][3] = {
-		{ "install", "--max-fds=ten" },	 { "install", "--mem-threshold=1Q" },
-		{ "install", "--tick=0" },	 { "install", "--max-read=99999999999999999999" },
-		{ "install", "--max-fds=-1" },	 { "install", "--name=oomp_much_too_long" },
-		{ "install", "--name=" },	 { "install", "--bogus" },
+		{ "install", "--max-fds=ten" },
+		{ "install", "--mem-threshold=1Q" },
+		{ "install", "--tick=0" },
+		{ "install", "--max-read=99999999999999999999" },
+		{ "install", "--max-fds=-1" },
+		{ "install", "--name=oomp_much_too_long" },
+		{ "install", "--name=" },
+		{ "install", "--bogus" },
 		{ "install", "--libc=/nonexistent/libc.so.6" },
-		{ "install", "--max-fds" },	 { "install", "stray" },
-		{ "frobnicate" },		 { "run", "--tick=x" },
+		{ "install", "--max-fds" },
+		{ "install", "stray" },
+		{ "frobnicate" },
+		{ "run", "--tick=x" },
 		{ "uninstall", "--max-fds=1" },
 	};
 
 	char err[4096];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		ASSERT_EQ(oomkiller_stderr(pin_dir, err, sizeof(err), cases[i][0], cases[i][1], NULL),
+		ASSERT_EQ(oomkiller_stderr(pin_dir, err, sizeof(err), cases[i][0], cases[i][1],
+					   NULL),
 			  EXIT(2), cases[i][1]);
 		ASSERT_TRUE(!strncmp(err, "oomkiller: ", 11) && strstr(err, "\nUsage: "),
 			    "one line saying what is wrong, then usage");
@@ -113,7 +120,8 @@ static void test_gate_and_sweep(const char *pin_dir)
 
 static pid_t start_peer(char *port, size_t len)
 {
-	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in addr = { .sin_family = AF_INET,
+				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t addrlen = sizeof(addr);
 	int s = socket(AF_INET, SOCK_STREAM, 0);
 	char buf[4096];
@@ -220,7 +228,8 @@ static void test_rename(const char *pin_dir)
 					_exit(1);
 			_exit(0);
 		}
-		ASSERT_EQ(wait_child(pid, 5000), expect[i], names[i][1] ? "renamed out" : "renamed in");
+		ASSERT_EQ(wait_child(pid, 5000), expect[i],
+			  names[i][1] ? "renamed out" : "renamed in");
 	}
 	close(fd);
 }

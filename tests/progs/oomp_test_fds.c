@@ -4,7 +4,7 @@
 
 int main(int argc, char **argv)
 {
-	long args[] = { 150, 0 };	/* COUNT, SLEEP_S */
+	long args[] = { 150, 0 }; /* COUNT, SLEEP_S */
 
 	parse_args(argc, argv, args, 0, 2, "[COUNT [SLEEP_S]]");
 	open_fds(args[0]);

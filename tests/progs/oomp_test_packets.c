@@ -33,7 +33,7 @@ static void wait_sent(int fd)
 
 int main(int argc, char **argv)
 {
-	long args[] = { 0, 3000, 0 };	/* PORT, COUNT, SLEEP_S */
+	long args[] = { 0, 3000, 0 }; /* PORT, COUNT, SLEEP_S */
 	struct sockaddr_in addr = {
 		.sin_family = AF_INET,
 		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),

@@ -21,7 +21,7 @@ static void drain(int fd)
 
 int main(int argc, char **argv)
 {
-	long args[] = { 3000 };		/* COUNT */
+	long args[] = { 3000 }; /* COUNT */
 	struct sockaddr_in addr = {
 		.sin_family = AF_INET,
 		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),

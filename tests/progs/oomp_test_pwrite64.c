@@ -7,7 +7,7 @@
 
 int main(int argc, char **argv)
 {
-	long args[] = { 200, 0 };	/* COUNT, SLEEP_S */
+	long args[] = { 200, 0 }; /* COUNT, SLEEP_S */
 	char path[] = "/tmp/oomp_test_pwrite64.XXXXXX";
 	long i;
 	int fd;

@@ -4,7 +4,7 @@
 
 int main(int argc, char **argv)
 {
-	long args[] = { 200, 0 };	/* COUNT, SLEEP_S */
+	long args[] = { 200, 0 }; /* COUNT, SLEEP_S */
 
 	parse_args(argc, argv, args, 0, 2, "[COUNT [SLEEP_S]]");
 	call_rand(args[0]);

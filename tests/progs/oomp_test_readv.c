@@ -18,7 +18,7 @@ static ssize_t readv_halves(int fd, void *buf, size_t len)
 
 int main(int argc, char **argv)
 {
-	long args[] = { 20, 0 };	/* COUNT, SLEEP_S */
+	long args[] = { 20, 0 }; /* COUNT, SLEEP_S */
 
 	parse_args(argc, argv, args, 0, 2, "[COUNT [SLEEP_S]]");
 	read_zero(args[0], readv_halves, "readv /dev/zero");

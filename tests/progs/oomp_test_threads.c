@@ -7,7 +7,7 @@
 
 int main(int argc, char **argv)
 {
-	long args[] = { 150, 0 };	/* COUNT, SLEEP_S */
+	long args[] = { 150, 0 }; /* COUNT, SLEEP_S */
 
 	parse_args(argc, argv, args, 0, 2, "[COUNT [SLEEP_S]]");
 	run_threads(args[0]);

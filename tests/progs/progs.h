@@ -10,7 +10,7 @@
 #define OOMKILLER_TESTS_PROGS_H
 
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE	/* program_invocation_short_name */
+#define _GNU_SOURCE /* program_invocation_short_name */
 #endif
 
 #include <ctype.h>
@@ -24,8 +24,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#define MIB		(1024 * 1024)
-#define READ_CHUNK	(64 * 1024)
+#define MIB	   (1024 * 1024)
+#define READ_CHUNK (64 * 1024)
 
 static inline void __attribute__((noreturn)) die(const char *what)
 {
@@ -43,8 +43,7 @@ static inline void __attribute__((noreturn)) usage(const char *args)
  * Parse between @min and @max arguments as integers in [0, INT_MAX] into @vals, which holds
  * the defaults for those left out. @args is the argument synopsis for the usage line.
  */
-static inline void parse_args(int argc, char **argv, long *vals, int min, int max,
-			      const char *args)
+static inline void parse_args(int argc, char **argv, long *vals, int min, int max, const char *args)
 {
 	int i;
 
