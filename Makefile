@@ -8,6 +8,8 @@ CC ?= gcc
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
 PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev gcc make
+# for the tests only: their JSON is checked with a real parser
+PKGS += jq
 
 CFLAGS := -g -O2 -Wall -Wextra -Wno-unused-parameter -Werror -I$(OUTPUT) -Ibpf -Iloader
 LDLIBS := -lbpf -lelf -lz
@@ -18,6 +20,9 @@ BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPU
 
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(wildcard bpf/*.bpf.c))
 LOADER_OBJS := $(patsubst loader/%.c,$(OUTPUT)/loader/%.o,$(wildcard loader/*.c))
+# what the inspector shares with the loader: reading pins, naming and printing limits
+SHARED_OBJS := $(addprefix $(OUTPUT)/loader/,limits.o pins.o snapshot.o)
+INSPECT_OBJS := $(patsubst inspect/%.c,$(OUTPUT)/inspect/%.o,$(wildcard inspect/*.c))
 TEST_PROGS := $(patsubst tests/progs/%.c,$(OUTPUT)/tests/%,$(wildcard tests/progs/*.c))
 TEST_BINS := $(patsubst tests/%.c,$(OUTPUT)/tests/%,$(wildcard tests/test_*.c))
 
@@ -32,7 +37,7 @@ endif
 .PHONY: all deps test clean
 .DELETE_ON_ERROR:
 
-all: oomkiller
+all: oomkiller oomkiller-inspect
 
 deps:
 	$(Q)missing=$$(for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -41,7 +46,7 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-$(OUTPUT) $(OUTPUT)/loader $(OUTPUT)/tests:
+$(OUTPUT) $(OUTPUT)/loader $(OUTPUT)/inspect $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
 
 # Written every build, replaced only when the kernel's BTF changed, so nothing rebuilds for nothing.
@@ -73,15 +78,25 @@ oomkiller: $(LOADER_OBJS)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
+$(INSPECT_OBJS): $(OUTPUT)/inspect/%.o: inspect/%.c inspect/inspect.h loader/loader.h \
+		bpf/oomkiller.h | $(OUTPUT)/inspect deps
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+oomkiller-inspect: $(INSPECT_OBJS) $(SHARED_OBJS)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
 $(TEST_PROGS): $(OUTPUT)/tests/%: tests/progs/%.c tests/progs/progs.h | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
 
-$(TEST_BINS): $(OUTPUT)/tests/%: tests/%.c tests/helpers.c tests/test.h bpf/oomkiller.h | $(OUTPUT)/tests
+$(TEST_BINS): $(OUTPUT)/tests/%: tests/%.c tests/helpers.c tests/test.h bpf/oomkiller.h \
+		| $(OUTPUT)/tests deps
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -pthread -Itests $< tests/helpers.c $(LDLIBS) -o $@
 
-test: oomkiller $(TEST_PROGS) $(TEST_BINS)
+test: oomkiller oomkiller-inspect $(TEST_PROGS) $(TEST_BINS)
 	$(Q)tests/run $(TEST_BINS)
 
 clean:

@@ -21,7 +21,7 @@ static __always_inline bool protected(struct task_struct *task)
 }
 
 /* Records the first limit p crossed; true when the gate lets it be killed now. */
-static __always_inline bool crossed(struct oomk_proc *p, __u32 limit, __u64 value)
+static __always_inline bool crossed(struct oomk_proc *p, __u32 limit, __u64 value, __u64 max)
 {
 	struct oomk_state *st = oomk_state();
 
@@ -30,6 +30,7 @@ static __always_inline bool crossed(struct oomk_proc *p, __u32 limit, __u64 valu
 	if (p->state == OOMK_OK) {
 		p->limit = limit;
 		p->value = value;
+		p->max = max;
 	}
 	if (!st->gate) {
 		p->state = OOMK_OVER;
@@ -38,18 +39,38 @@ static __always_inline bool crossed(struct oomk_proc *p, __u32 limit, __u64 valu
 	return true;
 }
 
-static __always_inline int killed(struct oomk_proc *p)
+/* SIGKILL went out: the kill log keeps it whether anyone reads it or not. */
+static __always_inline int killed(__u32 tgid, struct oomk_proc *p, __u32 how)
 {
+	struct oomk_settings *cfg = oomk_settings();
 	struct oomk_state *st = oomk_state();
+	struct oomk_kill *k;
+	__u32 slot;
+	__u64 seq;
 
 	p->state = OOMK_KILLED;
-	if (st)
-		__sync_fetch_and_add(&st->kills, 1);
+	if (!st || !cfg)
+		return 1;
+	seq = __sync_fetch_and_add(&st->kills, 1) + 1;
+	slot = seq % OOMK_KILL_LOG;
+	k = bpf_map_lookup_elem(&kills, &slot);
+	if (!k)
+		return 1;
+	k->time_ns = bpf_ktime_get_boot_ns();
+	k->pid = tgid;
+	k->limit = p->limit;
+	k->value = p->value;
+	k->max = p->max;
+	k->used = st->used;
+	k->mem_threshold = cfg->mem_threshold;
+	__builtin_memcpy(k->comm, p->comm, sizeof(k->comm));
+	k->how = how;
+	k->seq = seq; /* last: readers take a slot whose seq they expect as complete */
 	return 1;
 }
 
 /* From any context, softirq included, where current may be a bystander. */
-static __always_inline int kill_tgid(__u32 tgid, struct oomk_proc *p)
+static __always_inline int kill_tgid(__u32 tgid, struct oomk_proc *p, __u32 how)
 {
 	struct task_struct *task = bpf_task_from_pid(tgid);
 	int ret = 0;
@@ -58,32 +79,33 @@ static __always_inline int kill_tgid(__u32 tgid, struct oomk_proc *p)
 		return 0;
 	if (task->start_time == p->start_ns && !protected(task) &&
 	    !bpf_send_signal_task(task, SIGKILL, PIDTYPE_TGID, 0))
-		ret = killed(p);
+		ret = killed(tgid, p, how);
 	bpf_task_release(task);
 	return ret;
 }
 
 /* The offender is current: probes in its own syscall or uprobe context. */
-__noinline int oomk_cross_current(struct oomk_proc *p, __u32 limit, __u64 value)
+__noinline int oomk_cross_current(struct oomk_proc *p, __u32 limit, __u64 value, __u64 max)
 {
-	if (!p || !crossed(p, limit, value) || protected(bpf_get_current_task_btf()))
+	if (!p || !crossed(p, limit, value, max) || protected(bpf_get_current_task_btf()) ||
+	    bpf_send_signal(SIGKILL))
 		return 0;
-	return bpf_send_signal(SIGKILL) ? 0 : killed(p);
+	return killed(bpf_get_current_pid_tgid() >> 32, p, OOMK_BY_EVENT);
 }
 
-__noinline int oomk_cross_task(__u32 tgid, __u32 limit, __u64 value)
+__noinline int oomk_cross_task(__u32 tgid, __u32 limit, __u64 value, __u64 max)
 {
 	struct oomk_proc *p = bpf_map_lookup_elem(&procs, &tgid);
 
-	if (!p || !crossed(p, limit, value))
+	if (!p || !crossed(p, limit, value, max))
 		return 0;
-	return kill_tgid(tgid, p);
+	return kill_tgid(tgid, p, OOMK_BY_EVENT);
 }
 
 static long sweep_one(struct bpf_map *map, __u32 *tgid, struct oomk_proc *p, void *ctx)
 {
 	if (p->state == OOMK_OVER)
-		kill_tgid(*tgid, p);
+		kill_tgid(*tgid, p, OOMK_BY_SWEEP);
 	return 0;
 }
 

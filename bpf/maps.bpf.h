@@ -49,6 +49,14 @@ __oomk_map struct {
 } state SEC(".maps");
 
 __oomk_map struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, OOMK_KILL_LOG);
+	__type(key, __u32);
+	__type(value, struct oomk_kill);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} kills SEC(".maps");
+
+__oomk_map struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);

@@ -11,6 +11,7 @@
 
 #define OOMK_COMM_LEN  16
 #define OOMK_MAX_PROCS 16384
+#define OOMK_KILL_LOG  256 /* kills the log keeps; older ones are overwritten */
 
 /* The limits, in the order every table and option list uses. */
 enum {
@@ -49,6 +50,28 @@ struct oomk_proc {
 	__u32 state;
 	__u32 limit; /* OOMK_* limit crossed, valid unless state is OOMK_OK */
 	__u64 value; /* the counter's value when it crossed */
+	__u64 max; /* the limit it reached */
+};
+
+/* oomk_kill.how */
+enum {
+	OOMK_BY_EVENT, /* at the event that crossed the limit */
+	OOMK_BY_SWEEP, /* by the first reading to find the gate open */
+};
+
+/* Value of the pinned array "kills": kill number seq is at index seq % OOMK_KILL_LOG. */
+struct oomk_kill {
+	__u64 seq; /* 1 for the first kill since install; 0: slot never written */
+	__u64 time_ns; /* CLOCK_BOOTTIME */
+	__u32 pid;
+	__u32 limit;
+	__u64 value;
+	__u64 max;
+	__u64 used; /* RAM used at the last reading */
+	__u64 mem_threshold;
+	char comm[OOMK_COMM_LEN];
+	__u32 how;
+	__u32 pad;
 };
 
 /* Value of the pinned array "settings": written by userspace only. */
@@ -75,7 +98,7 @@ struct oomk_state {
 	__u64 used; /* bytes used, last reading */
 	__u64 reading_ns; /* CLOCK_BOOTTIME of the last reading */
 	__u64 readings;
-	__u64 kills;
+	__u64 kills; /* SIGKILLs sent: the seq of the last one in "kills" */
 	__u64 untracked; /* candidates without a procs entry: the map was full */
 	__u32 gate; /* 1 when used >= mem_threshold */
 	__u32 pad;

@@ -8,8 +8,8 @@
 /* proc.bpf.c */
 int oomk_judge(struct oomk_verdict *v);
 /* kill.bpf.c */
-int oomk_cross_current(struct oomk_proc *p, __u32 limit, __u64 value);
-int oomk_cross_task(__u32 tgid, __u32 limit, __u64 value);
+int oomk_cross_current(struct oomk_proc *p, __u32 limit, __u64 value, __u64 max);
+int oomk_cross_task(__u32 tgid, __u32 limit, __u64 value, __u64 max);
 int oomk_sweep(void);
 /* mem.bpf.c */
 int oomk_mem_sysinfo(__u64 ubuf);

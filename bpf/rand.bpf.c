@@ -13,6 +13,6 @@ int BPF_KPROBE(oomk_rand)
 	__u64 now;
 
 	if (p && cfg && charge(&p->rand, 1, cfg->max_rand, &now))
-		oomk_cross_current(p, OOMK_RAND, now);
+		oomk_cross_current(p, OOMK_RAND, now, cfg->max_rand);
 	return 0;
 }

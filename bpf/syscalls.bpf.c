@@ -149,16 +149,16 @@ int BPF_PROG(oomk_sys_exit, struct pt_regs *regs, long ret)
 	switch (sys_class(regs->orig_ax)) {
 	case SYS_WRITE:
 		if (!is_socket(task, regs->di) && charge(&p->writes, 1, cfg->max_writes, &now))
-			oomk_cross_current(p, OOMK_WRITES, now);
+			oomk_cross_current(p, OOMK_WRITES, now, cfg->max_writes);
 		break;
 	case SYS_READ:
 		if (!is_socket(task, regs->di) && charge(&p->read_bytes, ret, cfg->max_read, &now))
-			oomk_cross_current(p, OOMK_READ, now);
+			oomk_cross_current(p, OOMK_READ, now, cfg->max_read);
 		break;
 	case SYS_NEWFD:
 		p->fds = open_fds(task);
 		if (cfg->max_fds && p->fds >= cfg->max_fds)
-			oomk_cross_current(p, OOMK_FDS, p->fds);
+			oomk_cross_current(p, OOMK_FDS, p->fds, cfg->max_fds);
 		break;
 	}
 	return 0;

@@ -60,6 +60,6 @@ int BPF_PROG(oomk_tcp_xmit, struct sk_buff *skb)
 	shinfo = (void *)(BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, end));
 	segs = BPF_CORE_READ(shinfo, gso_segs) ?: 1;
 	if (charge(&p->tcp_segs, segs, cfg->max_tcp, &now))
-		oomk_cross_task(o->tgid, OOMK_TCP, now);
+		oomk_cross_task(o->tgid, OOMK_TCP, now, cfg->max_tcp);
 	return 0;
 }

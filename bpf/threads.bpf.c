@@ -18,6 +18,6 @@ int BPF_PROG(oomk_thread, struct task_struct *parent, struct task_struct *child)
 	p = current_proc();
 	cfg = oomk_settings();
 	if (p && cfg && charge(&p->threads, 1, cfg->max_threads, &now))
-		oomk_cross_current(p, OOMK_THREADS, now);
+		oomk_cross_current(p, OOMK_THREADS, now, cfg->max_threads);
 	return 0;
 }

@@ -50,24 +50,17 @@ static int write_settings(struct oomkiller_bpf *skel, struct oomk_settings *set)
 	return bpf_map__update_elem(skel->maps.settings, &zero, sizeof(zero), set, sizeof(*set), 0);
 }
 
-static void report(const struct install_opts *o, struct oomk_settings *set, int rand_err)
+static void report(const struct install_opts *o, const struct oomk_settings *set, int rand_err)
 {
-	char a[16];
+	char buf[160];
 
 	printf("oomkiller: installed at %s\n", o->pin_dir);
 	printf("  candidates: name contains \"%s\"; none is killed below %s of RAM used\n",
-	       set->name, fmt_size(set->mem_threshold, a, sizeof(a)));
-	printf("  limits:");
-	for (int i = 0; i < OOMK_NR_LIMITS; i++)
-		printf("%s %s %s", i ? "," : "", limits[i].name,
-		       !(set->active & (1 << i)) ? "unavailable" :
-		       *limit_max(set, i)	 ? fmt_limit(i, *limit_max(set, i), a, sizeof(a)) :
-						   "off");
-	printf("\n");
+	       set->name, fmt_size(set->mem_threshold, buf, sizeof(buf)));
+	printf("  limits: %s\n", fmt_limits(set, buf, sizeof(buf)));
 	if (rand_err)
 		printf("  rand: no uprobe on %s: %s\n", o->libc ?: "a libc", strerror(-rand_err));
-	printf("  si_meminfo: %s, ticker pid %u every %u ms\n",
-	       set->backend == OOMK_MEM_FEXIT ? "fexit/si_meminfo" : "sysinfo(2) at sys_exit",
+	printf("  si_meminfo: %s, ticker pid %u every %u ms\n", backend_name(set->backend),
 	       set->ticker_pid, set->tick_ms);
 	fflush(stdout);
 }
@@ -133,7 +126,7 @@ int install(const struct install_opts *o, bool foreground)
 	}
 
 	if (!foreground) {
-		err = ticker_spawn(set.tick_ms);
+		err = ticker_spawn(o->pin_dir, set.tick_ms);
 		if (err < 0) {
 			p_err("starting the ticker: %s", strerror(errno));
 			goto cleanup;
@@ -153,7 +146,7 @@ int install(const struct install_opts *o, bool foreground)
 		skel = NULL;
 		close(lock);
 		lock = -1;
-		ticker_loop(set.tick_ms);
+		ticker_loop(o->pin_dir, set.tick_ms, true);
 		return uninstall(o->pin_dir);
 	}
 cleanup:
@@ -168,16 +161,19 @@ cleanup:
 int uninstall(const char *pin_dir)
 {
 	struct oomk_settings set;
-	int lock, ret = 1;
+	int lock, err, ret = 1;
 
 	lock = pin_dir_lock(pin_dir, false);
 	if (lock == -ENOENT || (lock >= 0 && pin_dir_state(pin_dir) == PINS_NONE)) {
-		p_err("not installed: nothing pinned at %s", pin_dir);
+		pin_err(pin_dir, -ENOENT);
 		goto cleanup;
 	}
 	if (lock < 0)
 		return 1;
-	if (!pinned_settings(pin_dir, &set) && set.ticker_pid != (__u32)getpid())
+	err = pinned_settings(pin_dir, &set);
+	if (err == -EPROTO)
+		pin_err(pin_dir, err); /* the pins go; a ticker of that build stays */
+	else if (!err && set.ticker_pid != (__u32)getpid())
 		ticker_stop(set.ticker_pid);
 	if (pin_dir_remove(pin_dir))
 		goto cleanup;

@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <time.h>
 #include <linux/types.h>
 #include "oomkiller.h"
 
@@ -19,9 +21,11 @@ struct install_opts {
 
 extern bool verbose;
 
-/* limits.c */
+/* limits.c; NUM_LEN holds any number the fmt_* functions print */
+#define NUM_LEN 24
 struct limit_desc {
 	const char *name; /* in tables and messages */
+	const char *field; /* in struct oomk_proc, and as JSON key */
 	const char *option; /* --max-... */
 	size_t count_off; /* of the counter in struct oomk_proc */
 	size_t max_off; /* of the limit in struct oomk_settings */
@@ -29,12 +33,45 @@ struct limit_desc {
 	__u64 def;
 };
 extern const struct limit_desc limits[OOMK_NR_LIMITS];
+
+/* a limit number read from a map, kept inside limits[] */
+static inline int limit_index(__u32 limit)
+{
+	return limit < OOMK_NR_LIMITS ? limit : 0;
+}
 __u64 *limit_max(struct oomk_settings *set, int limit);
 __u64 limit_count(const struct oomk_proc *p, int limit);
 const char *fmt_size(__u64 bytes, char *buf, size_t len);
 const char *fmt_limit(int limit, __u64 v, char *buf, size_t len);
+const char *fmt_kill(const struct oomk_kill *k, char *buf, size_t len);
+const char *backend_name(__u32 backend);
+const char *fmt_limits(const struct oomk_settings *set, char *buf, size_t len);
 
-#define p_err(fmt, ...) fprintf(stderr, "oomkiller: " fmt "\n", ##__VA_ARGS__)
+/* snapshot.c: the pinned maps, read at one moment */
+struct proc_row {
+	__u32 pid;
+	struct oomk_proc p;
+};
+
+struct snapshot {
+	struct oomk_settings set;
+	struct oomk_state st;
+	struct proc_row *procs;
+	int nr_procs;
+	struct oomk_kill kills[OOMK_KILL_LOG]; /* oldest first */
+	int nr_kills;
+	__u64 now_ns; /* CLOCK_BOOTTIME when read */
+	__u64 age_ms; /* since the last reading of si_meminfo */
+	bool stale; /* no reading for 3 ticks */
+	bool ticker_running;
+};
+int snapshot_read(const char *pin_dir, struct snapshot *s);
+void snapshot_free(struct snapshot *s);
+bool ticker_running(int pid);
+time_t wall_time(const struct snapshot *s, __u64 boot_ns);
+
+extern const char *progname; /* "oomkiller" or "oomkiller-inspect", for messages */
+#define p_err(fmt, ...) fprintf(stderr, "%s: " fmt "\n", progname, ##__VA_ARGS__)
 
 /* options.c: 0 ok, 2 bad usage (already reported); -1 after --help was printed */
 int parse_install_opts(int argc, char **argv, struct install_opts *o, void (*help)(FILE *));
@@ -43,7 +80,9 @@ int parse_pin_dir_opts(int argc, char **argv, const char **pin_dir, void (*help)
 /* pins.c */
 int pin_dir_lock(const char *pin_dir, bool create);
 int pin_dir_state(const char *pin_dir);
+int pinned_map(const char *pin_dir, const char *name);
 int pinned_settings(const char *pin_dir, struct oomk_settings *set);
+void pin_err(const char *pin_dir, int err);
 int pin_dir_remove(const char *pin_dir);
 enum { PINS_NONE, PINS_INSTALLED, PINS_PARTIAL };
 
@@ -52,10 +91,13 @@ bool fexit_can_attach(const char *func);
 const char *own_libc(void);
 
 /* ticker.c */
-int ticker_loop(unsigned int tick_ms);
-int ticker_spawn(unsigned int tick_ms);
+int ticker_loop(const char *pin_dir, unsigned int tick_ms, bool foreground);
+int ticker_spawn(const char *pin_dir, unsigned int tick_ms);
 void ticker_stop(int pid);
 void lower_oom_score_adj(void);
+
+/* status.c */
+int status(const char *pin_dir);
 
 /* install.c */
 int install(const struct install_opts *o, bool foreground);

@@ -5,6 +5,7 @@
 #include "loader.h"
 
 bool verbose;
+const char *progname = "oomkiller";
 
 static void help_policy(FILE *f)
 {
@@ -54,6 +55,14 @@ static void help_uninstall(FILE *f)
 	help_common(f);
 }
 
+static void help_status(FILE *f)
+{
+	fprintf(f, "Usage: oomkiller status [OPTIONS]\n"
+		   "Say whether the install is whole: programs attached, ticker running, readings\n"
+		   "fresh. Exit 0 healthy, 1 not installed, 3 degraded.\n\n");
+	help_common(f);
+}
+
 static int run_install(int argc, char **argv, bool foreground, void (*help)(FILE *))
 {
 	struct install_opts o;
@@ -74,14 +83,25 @@ static int do_run(int argc, char **argv)
 	return run_install(argc, argv, true, help_run);
 }
 
-static int do_uninstall(int argc, char **argv)
+/* A command that takes only the common options. */
+static int run_on_pin_dir(int argc, char **argv, int (*func)(const char *), void (*help)(FILE *))
 {
 	const char *pin_dir;
-	int err = parse_pin_dir_opts(argc, argv, &pin_dir, help_uninstall);
+	int err = parse_pin_dir_opts(argc, argv, &pin_dir, help);
 
 	if (err)
 		return err < 0 ? 0 : err;
-	return uninstall(pin_dir);
+	return func(pin_dir);
+}
+
+static int do_uninstall(int argc, char **argv)
+{
+	return run_on_pin_dir(argc, argv, uninstall, help_uninstall);
+}
+
+static int do_status(int argc, char **argv)
+{
+	return run_on_pin_dir(argc, argv, status, help_status);
 }
 
 static int do_help(int argc, char **argv);
@@ -94,6 +114,7 @@ static const struct cmd {
 	{ "install", do_install, help_install },
 	{ "uninstall", do_uninstall, help_uninstall },
 	{ "run", do_run, help_run },
+	{ "status", do_status, help_status },
 	{ "help", do_help, NULL },
 	{},
 };
@@ -104,6 +125,7 @@ static void usage(FILE *f)
 		   "  install     load, attach and pin the policy, start the ticker, exit\n"
 		   "  uninstall   stop the ticker, detach everything, remove the pins\n"
 		   "  run         install, tick in the foreground, uninstall on exit (default)\n"
+		   "  status      is the install whole and alive (exit 0), or degraded (exit 3)\n"
 		   "  help [COMMAND]\n"
 		   "'oomkiller help COMMAND' lists a command's options.\n");
 }

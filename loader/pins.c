@@ -86,28 +86,54 @@ int pin_dir_state(const char *pin_dir)
 	return entries ? PINS_PARTIAL : PINS_NONE;
 }
 
-/* Reads the pinned settings, refusing a layout other than this build's. */
+/* An fd of the map pinned as pin_dir/name, or -errno. */
+int pinned_map(const char *pin_dir, const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, name);
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Reads the pinned settings: -EPROTO for a layout other than this build's (OOMK_SCHEMA). */
 int pinned_settings(const char *pin_dir, struct oomk_settings *set)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info), zero = 0;
-	char path[PATH_MAX];
-	int fd, err;
+	int fd = pinned_map(pin_dir, "settings"), err;
 
-	snprintf(path, sizeof(path), "%s/settings", pin_dir);
-	fd = bpf_obj_get(path);
-	if (fd < 0) {
-		p_err("opening %s: %s", path, strerror(errno));
-		return -1;
-	}
-	err = bpf_obj_get_info_by_fd(fd, &info, &len) || info.value_size != sizeof(*set) ||
-	      bpf_map_lookup_elem(fd, &zero, set) || set->schema != OOMK_SCHEMA;
+	if (fd < 0)
+		return fd;
+	err = bpf_obj_get_info_by_fd(fd, &info, &len) || bpf_map_lookup_elem(fd, &zero, set) ?
+		      -errno :
+		      0;
+	if (!err && (info.value_size != sizeof(*set) || set->schema != OOMK_SCHEMA))
+		err = -EPROTO;
 	close(fd);
-	if (err)
-		p_err("%s: not the layout of this oomkiller (schema %d): install and uninstall "
-		      "with the same build",
-		      path, OOMK_SCHEMA);
-	return err ? -1 : 0;
+	return err;
+}
+
+/* Says why the pins could not be read, for an error from pinned_map() or pinned_settings(). */
+void pin_err(const char *pin_dir, int err)
+{
+	switch (-err) {
+	case ENOENT:
+		p_err("not installed: nothing pinned at %s", pin_dir);
+		break;
+	case EACCES:
+	case EPERM:
+		p_err("needs root (CAP_BPF) to read %s", pin_dir);
+		break;
+	case EPROTO:
+		p_err("%s holds maps of another layout than this build's (schema %d): "
+		      "uninstall and install with one build",
+		      pin_dir, OOMK_SCHEMA);
+		break;
+	default:
+		p_err("reading %s: %s", pin_dir, strerror(-err));
+	}
 }
 
 /* Removes everything under dir; a pinned link is detached first, whoever else holds it. */

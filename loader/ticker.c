@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The ticker: calls sysinfo(2) every tick, so that BPF reads what si_meminfo reports. */
+/*
+ * The ticker: calls sysinfo(2) every tick so that BPF reads what si_meminfo reports, and
+ * writes each kill the BPF side logged to syslog (and to stderr under 'oomkiller run').
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/sysinfo.h>
+#include <bpf/bpf.h>
 #include "loader.h"
 
 static volatile sig_atomic_t stopping;
@@ -19,19 +24,57 @@ static void on_stop(int sig)
 	stopping = sig;
 }
 
-int ticker_loop(unsigned int tick_ms)
+/* Logs the kills numbered after *logged; one still being written waits for the next tick. */
+static void log_kills(int state_fd, int kills_fd, __u64 *logged, bool foreground)
+{
+	struct oomk_state st;
+	struct oomk_kill k;
+	char line[160];
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(state_fd, &zero, &st))
+		return;
+	if (st.kills - *logged > OOMK_KILL_LOG) {
+		syslog(LOG_WARNING, "%llu kills not logged: more than %d in one tick",
+		       (unsigned long long)(st.kills - *logged - OOMK_KILL_LOG), OOMK_KILL_LOG);
+		*logged = st.kills - OOMK_KILL_LOG;
+	}
+	while (*logged < st.kills) {
+		__u32 slot = (*logged + 1) % OOMK_KILL_LOG;
+
+		if (bpf_map_lookup_elem(kills_fd, &slot, &k) || k.seq != *logged + 1)
+			return;
+		fmt_kill(&k, line, sizeof(line));
+		syslog(LOG_WARNING, "%s", line);
+		if (foreground)
+			fprintf(stderr, "oomkiller: %s\n", line);
+		(*logged)++;
+	}
+}
+
+int ticker_loop(const char *pin_dir, unsigned int tick_ms, bool foreground)
 {
 	const struct timespec tick = { tick_ms / 1000, tick_ms % 1000 * 1000000L };
 	const struct sigaction sa = { .sa_handler = on_stop };
+	int state_fd = pinned_map(pin_dir, "state"), kills_fd = pinned_map(pin_dir, "kills");
+	struct oomk_state st = {};
 	struct sysinfo si;
+	__u32 zero = 0;
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	openlog("oomkiller", LOG_PID, LOG_DAEMON);
+	/* kills from before this ticker started were logged by the one before it */
+	bpf_map_lookup_elem(state_fd, &zero, &st);
 	while (!stopping) {
-		/* BPF reads the result at this call's sys_exit; the value is of no use here */
+		/* BPF reads the result at this call's sys_exit, and sweeps if the gate opened */
 		sysinfo(&si);
+		log_kills(state_fd, kills_fd, &st.kills, foreground);
 		nanosleep(&tick, NULL);
 	}
+	closelog();
+	close(state_fd);
+	close(kills_fd);
 	return 0;
 }
 
@@ -46,12 +89,12 @@ void lower_oom_score_adj(void)
 	if (fd < 0)
 		return;
 	if (write(fd, "-1000", 5) != 5 && verbose)
-		fprintf(stderr, "oomkiller: keeping oom_score_adj: %s\n", strerror(errno));
+		p_err("keeping oom_score_adj: %s", strerror(errno));
 	close(fd);
 }
 
 /* A detached child that outlives install; it inherits our oom_score_adj and no BPF fds. */
-int ticker_spawn(unsigned int tick_ms)
+int ticker_spawn(const char *pin_dir, unsigned int tick_ms)
 {
 	int pid, null;
 
@@ -68,33 +111,17 @@ int ticker_spawn(unsigned int tick_ms)
 	close_range(STDERR_FILENO + 1, ~0U, 0);
 	if (chdir("/"))
 		_exit(1);
-	_exit(ticker_loop(tick_ms));
-}
-
-/* Gone, or a zombie waiting for its reaper: either way it ticks no more. */
-static bool ticking(int pid, const char *comm)
-{
-	char path[64], name[16], state;
-	FILE *f;
-	int n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	n = fscanf(f, "%*d (%15[^)]) %c", name, &state);
-	fclose(f);
-	return n == 2 && state != 'Z' && (!comm || !strcmp(name, comm));
+	_exit(ticker_loop(pin_dir, tick_ms, false));
 }
 
 /* Stops the ticker of an install: by pid, if that pid is still an oomkiller. */
 void ticker_stop(int pid)
 {
-	if (pid <= 0 || !(ticking(pid, OOMK_TICKER_COMM) || ticking(pid, "oomkiller")))
+	if (!ticker_running(pid))
 		return;
 	kill(pid, SIGTERM);
-	for (int i = 0; i < 200 && ticking(pid, NULL); i++)
+	for (int i = 0; i < 200 && ticker_running(pid); i++)
 		usleep(10000);
-	if (ticking(pid, NULL))
+	if (ticker_running(pid))
 		kill(pid, SIGKILL);
 }

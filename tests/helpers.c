@@ -186,6 +186,27 @@ void release_ram(void *p, size_t bytes)
 		munmap(p, bytes);
 }
 
+int sh(char *out, size_t len, const char *fmt, ...)
+{
+	char cmd[1024];
+	size_t n = 0;
+	va_list ap;
+	FILE *f;
+	int status;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (n < len - 1 && fgets(out + n, len - n, f))
+		n += strlen(out + n);
+	out[n] = '\0';
+	status = pclose(f);
+	return WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
+}
+
 int map_lookup(const char *pin_dir, const char *map, __u32 key, void *value)
 {
 	char path[256];
@@ -198,6 +219,16 @@ int map_lookup(const char *pin_dir, const char *map, __u32 key, void *value)
 	err = bpf_map_lookup_elem(fd, &key, value) ? -errno : 0;
 	close(fd);
 	return err;
+}
+
+int wait_over(const char *pin_dir, pid_t pid, struct oomk_proc *p)
+{
+	for (int waited = 0; waited <= 5000; waited += 10) {
+		if (!map_lookup(pin_dir, "procs", pid, p) && p->state == OOMK_OVER)
+			return 0;
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
 }
 
 int wait_gate(const char *pin_dir, __u32 gate, int timeout_ms)

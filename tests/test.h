@@ -59,7 +59,9 @@ void reap_children(void); /* SIGKILL and reap every child left */
 __u64 ram_used(void); /* totalram - freeram, as si_meminfo says */
 void *hold_ram(size_t bytes); /* touched, so it counts as used */
 void release_ram(void *p, size_t bytes);
+int sh(char *out, size_t len, const char *fmt, ...); /* /bin/sh -c: its stdout, exit code */
 int map_lookup(const char *pin_dir, const char *map, __u32 key, void *value);
+int wait_over(const char *pin_dir, pid_t pid, struct oomk_proc *p); /* marked over a limit */
 int wait_gate(const char *pin_dir, __u32 gate, int timeout_ms);
 int install_gated(const char *pin_dir, ...); /* install, gate at RAM used now + a margin */
 int open_gate(const char *pin_dir); /* hold RAM over the margin until the gate opens */

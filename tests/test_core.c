@@ -102,11 +102,7 @@ static void test_gate_and_sweep(const char *pin_dir)
 	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
 		return;
 	pid = spawn("oomp_test_writes", "150", "60", NULL);
-	for (int i = 0; i < 500 && p.state != OOMK_OVER; i++) {
-		usleep(10000);
-		map_lookup(pin_dir, "procs", pid, &p);
-	}
-	ASSERT_EQ(p.state, OOMK_OVER, "marked over its limit");
+	ASSERT_EQ(wait_over(pin_dir, pid, &p), 0, "marked over its limit");
 	ASSERT_EQ(p.limit, OOMK_WRITES, "limit crossed");
 	ASSERT_EQ(p.value, 100, "crossed at the 100th write");
 	usleep(300000); /* three ticks with the gate closed */

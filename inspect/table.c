@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The text views: a header, the process table, the kill log; columns aligned like ps. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include "inspect.h"
+
+static int sort_key;
+static const struct oomk_settings *sort_set;
+
+/* How close p is to the limit it is nearest to: 1.0 at the limit. */
+static double nearest(const struct oomk_proc *p)
+{
+	double f = 0;
+
+	for (int i = 0; i < OOMK_NR_LIMITS; i++) {
+		__u64 max = *limit_max((struct oomk_settings *)sort_set, i);
+
+		if (max && (double)limit_count(p, i) / max > f)
+			f = (double)limit_count(p, i) / max;
+	}
+	return f;
+}
+
+static int cmp_desc(double a, double b)
+{
+	return a < b ? 1 : a > b ? -1 : 0;
+}
+
+static int cmp_rows(const void *x, const void *y)
+{
+	const struct proc_row *a = x, *b = y;
+	int c;
+
+	switch (sort_key) {
+	case SORT_NEAREST:
+		c = cmp_desc(nearest(&a->p), nearest(&b->p));
+		break;
+	case SORT_PID:
+		c = 0;
+		break;
+	case SORT_NAME:
+		c = strcmp(a->p.comm, b->p.comm);
+		break;
+	case SORT_STATE:
+		c = cmp_desc(a->p.state, b->p.state);
+		break;
+	default:
+		c = cmp_desc(limit_count(&a->p, sort_key - SORT_LIMIT),
+			     limit_count(&b->p, sort_key - SORT_LIMIT));
+	}
+	return c ?: (a->pid > b->pid) - (a->pid < b->pid);
+}
+
+void sort_procs(struct snapshot *s, int sort)
+{
+	sort_key = sort;
+	sort_set = &s->set;
+	qsort(s->procs, s->nr_procs, sizeof(*s->procs), cmp_rows);
+}
+
+const char *state_word(const struct oomk_proc *p)
+{
+	return p->state == OOMK_KILLED ? "killed" : p->state == OOMK_OVER ? "over" : "ok";
+}
+
+/* "over:writes" names the limit crossed while the gate was closed */
+const char *state_name(const struct oomk_proc *p, char *buf, size_t len)
+{
+	if (p->state != OOMK_OVER)
+		return state_word(p);
+	snprintf(buf, len, "over:%s", limits[limit_index(p->limit)].name);
+	return buf;
+}
+
+/* A comm is any 15 bytes: show what a terminal cannot as '?', as ps does. */
+static const char *printable(const char *comm, char *buf)
+{
+	int i;
+
+	for (i = 0; i < OOMK_COMM_LEN - 1 && comm[i]; i++)
+		buf[i] = isprint((unsigned char)comm[i]) ? comm[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}
+
+void print_header(FILE *f, const char *pin_dir, const struct snapshot *s)
+{
+	char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], lim[160];
+
+	fprintf(f, "oomkiller at %s: gate %s, %s of %s RAM used, threshold %s\n", pin_dir,
+		s->st.gate ? "OPEN" : "closed", fmt_size(s->st.used, a, sizeof(a)),
+		fmt_size(s->st.total, b, sizeof(b)), fmt_size(s->set.mem_threshold, c, sizeof(c)));
+	fprintf(f, "si_meminfo: %s, ticker %u%s, last reading %.1fs ago%s\n",
+		backend_name(s->set.backend), s->set.ticker_pid,
+		s->ticker_running ? "" : " (NOT RUNNING)", s->age_ms / 1000.0,
+		s->stale ? " STALE" : "");
+	fprintf(f, "limits: %s; names containing \"%s\"\n", fmt_limits(&s->set, lim, sizeof(lim)),
+		s->set.name);
+	fprintf(f, "tracked %d, untracked %llu (procs map full), kills %llu\n\n", s->nr_procs,
+		(unsigned long long)s->st.untracked, (unsigned long long)s->st.kills);
+}
+
+void print_procs(FILE *f, const struct snapshot *s)
+{
+	char name[OOMK_COMM_LEN], read[NUM_LEN], state[32];
+
+	fprintf(f, "%7s %-15s %5s %7s %7s %7s %6s %6s %s\n", "PID", "NAME", "FDS", "WRITES", "READ",
+		"THREADS", "RAND", "TCP", "STATE");
+	for (int i = 0; i < s->nr_procs; i++) {
+		const struct oomk_proc *p = &s->procs[i].p;
+
+		fprintf(f, "%7u %-15s %5llu %7llu %7s %7llu %6llu %6llu %s\n", s->procs[i].pid,
+			printable(p->comm, name), (unsigned long long)p->fds,
+			(unsigned long long)p->writes, fmt_size(p->read_bytes, read, sizeof(read)),
+			(unsigned long long)p->threads, (unsigned long long)p->rand,
+			(unsigned long long)p->tcp_segs, state_name(p, state, sizeof(state)));
+	}
+}
+
+void print_kills(FILE *f, const struct snapshot *s)
+{
+	char when[32], name[OOMK_COMM_LEN], v[NUM_LEN], max[NUM_LEN], used[NUM_LEN], th[NUM_LEN];
+
+	fprintf(f, "%-19s %7s %-15s %-7s %8s %8s %7s %9s %s\n", "TIME", "PID", "NAME", "LIMIT",
+		"VALUE", "MAX", "USED", "THRESHOLD", "BY");
+	for (int i = 0; i < s->nr_kills; i++) {
+		const struct oomk_kill *k = &s->kills[i];
+		int limit = limit_index(k->limit);
+		time_t t = wall_time(s, k->time_ns);
+
+		strftime(when, sizeof(when), "%F %T", localtime(&t));
+		fprintf(f, "%-19s %7u %-15s %-7s %8s %8s %7s %9s %s\n", when, k->pid,
+			printable(k->comm, name), limits[limit].name,
+			fmt_limit(limit, k->value, v, sizeof(v)),
+			fmt_limit(limit, k->max, max, sizeof(max)),
+			fmt_size(k->used, used, sizeof(used)),
+			fmt_size(k->mem_threshold, th, sizeof(th)),
+			k->how == OOMK_BY_SWEEP ? "sweep" : "event");
+	}
+	if (s->st.kills > OOMK_KILL_LOG)
+		fprintf(f, "(%llu older kills overwritten: the log keeps the last %d)\n",
+			(unsigned long long)(s->st.kills - OOMK_KILL_LOG), OOMK_KILL_LOG);
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The pinned maps read at one moment, for status, the inspector and tests. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "loader.h"
+
+static __u64 clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* BPF stamps CLOCK_BOOTTIME; people read wall clock time. */
+time_t wall_time(const struct snapshot *s, __u64 boot_ns)
+{
+	return (clock_ns(CLOCK_REALTIME) - (s->now_ns - boot_ns)) / 1000000000ULL;
+}
+
+/* pid is an oomkiller ticker (or 'oomkiller run'), and not a zombie waiting for its reaper. */
+bool ticker_running(int pid)
+{
+	char path[64], comm[16] = "", state = 'Z';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = pid > 0 ? fopen(path, "re") : NULL;
+	if (!f)
+		return false;
+	if (fscanf(f, "%*d (%15[^)]) %c", comm, &state) != 2)
+		state = 'Z';
+	fclose(f);
+	return state != 'Z' && (!strcmp(comm, OOMK_TICKER_COMM) || !strcmp(comm, "oomkiller"));
+}
+
+static int read_procs(int fd, struct snapshot *s)
+{
+	__u32 key, *prev = NULL;
+	int cap = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		if (s->nr_procs == cap) {
+			struct proc_row *more =
+				realloc(s->procs, (cap = cap * 2 + 64) * sizeof(*more));
+
+			if (!more)
+				return -ENOMEM;
+			s->procs = more;
+		}
+		/* an entry can go between the two calls: its process exited */
+		if (!bpf_map_lookup_elem(fd, &key, &s->procs[s->nr_procs].p))
+			s->procs[s->nr_procs++].pid = key;
+		prev = &key;
+	}
+	return 0;
+}
+
+static int read_kills(int fd, struct snapshot *s)
+{
+	__u64 first = s->st.kills > OOMK_KILL_LOG ? s->st.kills - OOMK_KILL_LOG + 1 : 1;
+
+	for (__u64 seq = first; seq <= s->st.kills; seq++) {
+		__u32 slot = seq % OOMK_KILL_LOG;
+		struct oomk_kill *k = &s->kills[s->nr_kills];
+
+		if (bpf_map_lookup_elem(fd, &slot, k))
+			return -errno;
+		/* a slot still being written, or already reused, is left out */
+		s->nr_kills += k->seq == seq;
+	}
+	return 0;
+}
+
+enum { STATE, PROCS, KILLS, NR_MAPS };
+static const char *const map_names[NR_MAPS] = { "state", "procs", "kills" };
+
+/* 0, or -errno: -ENOENT nothing installed, -EACCES not root, -EPROTO another schema. */
+int snapshot_read(const char *pin_dir, struct snapshot *s)
+{
+	__u32 zero = 0;
+	int fd[NR_MAPS], err, i;
+
+	memset(s, 0, sizeof(*s));
+	err = pinned_settings(pin_dir, &s->set);
+	if (err)
+		return err;
+	for (i = 0; i < NR_MAPS; i++) {
+		fd[i] = pinned_map(pin_dir, map_names[i]);
+		err = err ?: fd[i] < 0 ? fd[i] : 0;
+	}
+	s->now_ns = clock_ns(CLOCK_BOOTTIME);
+	if (!err)
+		err = bpf_map_lookup_elem(fd[STATE], &zero, &s->st) ? -errno : 0;
+	if (!err)
+		err = read_procs(fd[PROCS], s) ?: read_kills(fd[KILLS], s);
+	s->age_ms = (s->now_ns - s->st.reading_ns) / 1000000;
+	s->stale = !s->st.readings || s->age_ms > 3ULL * s->set.tick_ms;
+	s->ticker_running = ticker_running(s->set.ticker_pid);
+	for (i = 0; i < NR_MAPS; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	if (err)
+		snapshot_free(s);
+	return err;
+}
+
+void snapshot_free(struct snapshot *s)
+{
+	free(s->procs);
+	s->procs = NULL;
+	s->nr_procs = 0;
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/* oomkiller-inspect, the kill log and 'oomkiller status', against a real install. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include "test.h"
+
+#define INSPECT "./oomkiller-inspect --pin-dir=%s"
+
+/* The table row of pid, as oomkiller-inspect prints it: where it starts, a copy in line. */
+static const char *row(const char *table, pid_t pid, char *line, size_t len)
+{
+	const char *l;
+	char key[16];
+
+	snprintf(key, sizeof(key), "\n%7d ", pid);
+	l = strstr(table, key);
+	snprintf(line, len, "%.*s", l ? (int)strcspn(l + 1, "\n") : 0, l ? l + 1 : "");
+	return l;
+}
+
+static void test_table_and_json(const char *pin_dir)
+{
+	char out[8192], line[256];
+	const char *below_row, *over_row;
+	pid_t below, over;
+	struct oomk_proc p;
+
+	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+		return;
+	below = spawn("oomp_test_writes", "50", "60", NULL);
+	over = spawn("oomp_test_writes", "150", "60", NULL);
+	ASSERT_EQ(wait_over(pin_dir, over, &p), 0, "over its limit");
+	usleep(100000); /* the one below is done writing too */
+
+	ASSERT_EQ(sh(out, sizeof(out), INSPECT, pin_dir), EXIT(0), "inspect");
+	ASSERT_TRUE(strstr(out, "gate closed"), "header: gate closed");
+	ASSERT_TRUE(strstr(out, "tracked 2,"), "header: tracked");
+	below_row = row(out, below, line, sizeof(line));
+	ASSERT_TRUE(strstr(line, " 50 ") && strstr(line, " ok"), "the one below: 50 writes, ok");
+	over_row = row(out, over, line, sizeof(line));
+	ASSERT_TRUE(strstr(line, " 150 ") && strstr(line, " over:writes"),
+		    "the one over: 150 writes, over:writes");
+	ASSERT_TRUE(over_row && over_row < below_row, "nearest to a limit first");
+
+	ASSERT_EQ(sh(out, sizeof(out),
+		     INSPECT " --json | jq -e '[.processes[] | select(.pid == %d and .writes == 50 "
+			     "and .state == \"ok\"), select(.pid == %d and .writes == 150 and "
+			     ".state == \"over\" and .limit == \"writes\" and .value == 100)] | "
+			     "length == 2'",
+		     pin_dir, below, over),
+		  EXIT(0), "--json holds both, as jq reads it");
+	ASSERT_EQ(sh(out, sizeof(out), INSPECT " --sort=bogus 2>&1", pin_dir), EXIT(2),
+		  "bad --sort");
+}
+
+/* The sweep's kill is in the log with its reason; status counts it, then sees the ticker die. */
+static void test_kill_log_and_status(const char *pin_dir)
+{
+	struct oomk_settings set;
+	char out[8192];
+	pid_t over;
+	struct oomk_proc p;
+
+	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+		return;
+	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller status --pin-dir=%s", pin_dir), EXIT(0),
+		  "status: healthy");
+	over = spawn("oomp_test_fds", "150", "60", NULL);
+	ASSERT_EQ(wait_over(pin_dir, over, &p), 0, "over its limit");
+	ASSERT_EQ(open_gate(pin_dir), 0, "gate opens");
+	ASSERT_EQ(wait_child(over, 2000), KILLED, "swept");
+
+	ASSERT_EQ(sh(out, sizeof(out),
+		     INSPECT " --json | jq -e '.kills | length == 1 and .[0].pid == %d and "
+			     ".[0].limit == \"fds\" and .[0].value == 100 and .[0].max == 100 and "
+			     ".[0].by == \"sweep\" and .[0].used >= .[0].mem_threshold'",
+		     pin_dir, over),
+		  EXIT(0), "kill log: pid, limit, value, by the sweep");
+	ASSERT_EQ(sh(out, sizeof(out), INSPECT " --kills", pin_dir), EXIT(0), "--kills");
+	ASSERT_TRUE(strstr(out, "oomp_test_fds   fds"), "--kills shows it");
+	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller status --pin-dir=%s", pin_dir), EXIT(0),
+		  "status: healthy");
+	ASSERT_TRUE(strstr(out, "kills: 1\n"), "status counts the kill");
+
+	ASSERT_EQ(map_lookup(pin_dir, "settings", 0, &set), 0, "settings");
+	ASSERT_EQ(kill(set.ticker_pid, SIGKILL), 0,
+		  "kill the ticker"); /* ours: install started it */
+	usleep(500000); /* five ticks */
+	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller status --pin-dir=%s", pin_dir), EXIT(3),
+		  "status: degraded");
+	ASSERT_EQ(sh(out, sizeof(out), INSPECT, pin_dir), EXIT(0), "inspect");
+	ASSERT_TRUE(strstr(out, " STALE"), "header says STALE");
+}
+
+/* Names are bytes: quotes, backslashes and control bytes must not break the JSON. */
+static void test_json_escaping(const char *pin_dir)
+{
+	static const char name[] = "oomp\"q\\b\x01\x7f\xe9";
+	char out[4096];
+	pid_t pid;
+
+	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+		return;
+	pid = fork_child();
+	if (pid == 0) {
+		prctl(PR_SET_NAME, name);
+		pause();
+		_exit(0);
+	}
+	usleep(100000);
+	ASSERT_EQ(sh(out, sizeof(out),
+		     INSPECT " --json | jq -e '.processes[] | select(.pid == %d) | .name == "
+			     "\"oomp\\\"q\\\\b\\u0001\\u007f\\u00e9\"'",
+		     pin_dir, pid),
+		  EXIT(0), "name escaped, as jq reads it");
+	ASSERT_EQ(sh(out, sizeof(out), INSPECT " | grep -c 'oomp\"q.b??? '", pin_dir), EXIT(0),
+		  "table shows ? for what a terminal cannot print");
+}
+
+static void test_errors(const char *pin_dir)
+{
+	char out[1024];
+
+	ASSERT_EQ(sh(out, sizeof(out), INSPECT " 2>&1", pin_dir), EXIT(1), "not installed");
+	ASSERT_TRUE(strstr(out, "oomkiller-inspect: not installed"), "says so");
+	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller status --pin-dir=%s", pin_dir), EXIT(1),
+		  "status: not installed");
+	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+		return;
+	ASSERT_EQ(sh(out, sizeof(out),
+		     "setpriv --reuid=65534 --regid=65534 --clear-groups " INSPECT " 2>&1",
+		     pin_dir),
+		  EXIT(1), "as nobody");
+	ASSERT_TRUE(strstr(out, "oomkiller-inspect: needs root (CAP_BPF) to read "), "says why");
+}
+
+int main(void)
+{
+	static const struct test tests[] = {
+		{ "table_and_json", test_table_and_json },
+		{ "kill_log_and_status", test_kill_log_and_status },
+		{ "json_escaping", test_json_escaping },
+		{ "inspect_errors", test_errors },
+		{},
+	};
+
+	return run_tests("test_inspect", tests);
+}
