@@ -34,7 +34,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps test clean
+.PHONY: all deps test bench clean
 .DELETE_ON_ERROR:
 
 all: oomkiller oomkiller-inspect
@@ -46,7 +46,7 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-$(OUTPUT) $(OUTPUT)/loader $(OUTPUT)/inspect $(OUTPUT)/tests:
+$(OUTPUT) $(OUTPUT)/loader $(OUTPUT)/inspect $(OUTPUT)/tests $(OUTPUT)/bench:
 	$(Q)mkdir -p $@
 
 # Written every build, replaced only when the kernel's BTF changed, so nothing rebuilds for nothing.
@@ -98,6 +98,40 @@ $(TEST_BINS): $(OUTPUT)/tests/%: tests/%.c tests/helpers.c tests/test.h bpf/oomk
 
 test: oomkiller oomkiller-inspect $(TEST_PROGS) $(TEST_BINS)
 	$(Q)tests/run $(TEST_BINS)
+
+BENCH_PROGS := $(addprefix $(OUTPUT)/bench/,bench_loop oomp_bench_loop oomp_precise oomp_scale)
+
+$(OUTPUT)/bench/floor.bpf.o: bench/floor.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)/bench
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES) -c $< -o $@
+
+$(OUTPUT)/bench/floor.skel.h: $(OUTPUT)/bench/floor.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
+
+$(OUTPUT)/bench/bench: bench/bench.c tests/helpers.c tests/test.h $(OUTPUT)/bench/floor.skel.h \
+		$(OUTPUT)/loader/probe.o
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests -I$(OUTPUT)/bench bench/bench.c tests/helpers.c \
+		$(OUTPUT)/loader/probe.o $(LDLIBS) -o $@
+
+$(OUTPUT)/bench/%: bench/%.c | $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
+
+$(OUTPUT)/bench/bench_loop: bench/loop.c | $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+# the same loop under a name that matches the default --name
+$(OUTPUT)/bench/oomp_bench_loop: $(OUTPUT)/bench/bench_loop
+	$(Q)cp $< $@
+
+# Runs for several minutes, as root; rewrites bench/RESULTS.md.
+bench: oomkiller oomkiller-inspect $(TEST_PROGS) $(OUTPUT)/bench/bench $(BENCH_PROGS)
+	$(Q)$(OUTPUT)/bench/bench > $(OUTPUT)/bench/RESULTS.md
+	$(Q)mv $(OUTPUT)/bench/RESULTS.md bench/RESULTS.md
+	$(Q)cat bench/RESULTS.md
 
 clean:
 	$(call msg,CLEAN)

@@ -14,16 +14,6 @@
 #define __oomk_map extern
 #endif
 
-/* Per-process cache of the name test, on the group leader: one lookup on the hot path. */
-struct oomk_verdict {
-	__u32 gen; /* oomk_settings.gen it was judged under */
-	__u32 flags;
-};
-
-#define V_CANDIDATE (1 << 0)
-#define V_TICKER    (1 << 1)
-#define V_UNTRACKED (1 << 2) /* candidate that found procs full */
-
 __oomk_map struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, OOMK_MAX_PROCS);
@@ -56,12 +46,16 @@ __oomk_map struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } kills SEC(".maps");
 
+/*
+ * The mark of a candidate, on its group leader. Its value is of no use: having task storage
+ * at all is what the hot path tests, one load from task_struct, since most tasks have none.
+ */
 __oomk_map struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct oomk_verdict);
-} verdicts SEC(".maps");
+	__type(value, __u8);
+} marks SEC(".maps");
 
 static __always_inline struct oomk_settings *oomk_settings(void)
 {

@@ -24,12 +24,14 @@ static __always_inline void reading(__u64 total, __u64 free, __u32 unit)
 		oomk_sweep();
 }
 
-/* The ticker's sysinfo(2) returned: ubuf holds what si_meminfo filled in. */
-__noinline int oomk_mem_sysinfo(__u64 ubuf)
+/* A sysinfo(2) returned: if it was the ticker's, ubuf holds what si_meminfo filled in. */
+__noinline int oomk_mem_sysinfo(__u32 tgid, __u64 ubuf)
 {
+	struct oomk_settings *cfg = oomk_settings();
 	struct sysinfo si;
 
-	if (mem_backend != OOMK_MEM_SYSCALL || bpf_probe_read_user(&si, sizeof(si), (void *)ubuf))
+	if (mem_backend != OOMK_MEM_SYSCALL || !cfg || tgid != cfg->ticker_pid ||
+	    bpf_probe_read_user(&si, sizeof(si), (void *)ubuf))
 		return 0;
 	reading(si.totalram, si.freeram, si.mem_unit);
 	return 0;

@@ -7,7 +7,7 @@
 #define __OOMKILLER_H
 
 /* Bump whenever a pinned map's layout changes: tools refuse pins of another schema. */
-#define OOMK_SCHEMA    1
+#define OOMK_SCHEMA    2
 
 #define OOMK_COMM_LEN  16
 #define OOMK_MAX_PROCS 16384
@@ -77,7 +77,7 @@ struct oomk_kill {
 /* Value of the pinned array "settings": written by userspace only. */
 struct oomk_settings {
 	__u32 schema;
-	__u32 gen; /* bumped on every write: BPF judges each process again */
+	__u32 pad;
 	char name[OOMK_COMM_LEN];
 	__u64 mem_threshold; /* bytes used, totalram - freeram */
 	__u64 max_fds; /* 0 disables a limit */
@@ -99,7 +99,7 @@ struct oomk_state {
 	__u64 reading_ns; /* CLOCK_BOOTTIME of the last reading */
 	__u64 readings;
 	__u64 kills; /* SIGKILLs sent: the seq of the last one in "kills" */
-	__u64 untracked; /* candidates without a procs entry: the map was full */
+	__u64 untracked; /* candidates left untracked since install: procs was full */
 	__u32 gate; /* 1 when used >= mem_threshold */
 	__u32 pad;
 };

@@ -6,6 +6,8 @@
 #include <bpf/bpf_tracing.h>
 #include "proc.bpf.h"
 
+#define PF_KTHREAD 0x00200000
+
 char LICENSE[] SEC("license") = "GPL";
 
 static __always_inline bool contains(const char *s, const char *pat)
@@ -21,64 +23,78 @@ static __always_inline bool contains(const char *s, const char *pat)
 	return false;
 }
 
-static __always_inline void set_untracked(struct oomk_verdict *v, bool untracked)
+/*
+ * Judges a process by the name of its group leader (the new one when it is being renamed), as
+ * ps shows it: a candidate is marked and gets a procs entry, starting from zero unless it
+ * already had one; anything else loses both.
+ */
+static __always_inline void judge(struct task_struct *leader, const char *comm)
 {
+	struct oomk_settings *cfg = oomk_settings();
 	struct oomk_state *st = oomk_state();
+	struct oomk_proc fresh = {}, *p;
+	__u32 tgid = leader->tgid;
+	bool candidate;
 
-	if (!st || !!(v->flags & V_UNTRACKED) == untracked)
+	if (!cfg || !st)
 		return;
-	v->flags ^= V_UNTRACKED;
-	__sync_fetch_and_add(&st->untracked, untracked ? 1 : -1);
+	bpf_probe_read_kernel_str(fresh.comm, sizeof(fresh.comm), comm);
+	/* never init, kernel threads or oomkiller's own ticker */
+	candidate = tgid != 1 && tgid != cfg->ticker_pid && !(leader->flags & PF_KTHREAD) &&
+		    contains(fresh.comm, cfg->name);
+	p = bpf_map_lookup_elem(&procs, &tgid);
+	if (candidate) {
+		fresh.start_ns = leader->start_time;
+		if (p && p->start_ns == fresh.start_ns) {
+			__builtin_memcpy(p->comm, fresh.comm, sizeof(p->comm));
+		} else if (bpf_map_update_elem(&procs, &tgid, &fresh, BPF_ANY)) {
+			__sync_fetch_and_add(&st->untracked, 1);
+			candidate = false;
+		}
+	}
+	if (candidate) {
+		bpf_task_storage_get(&marks, leader, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		return;
+	}
+	if (p)
+		bpf_map_delete_elem(&procs, &tgid);
+	bpf_task_storage_delete(&marks, leader);
 }
 
-/*
- * Judges the current process by its group leader's name, as ps shows it. A candidate gets a
- * procs entry; one whose pid belonged to an earlier process starts from zero.
- */
-__noinline int oomk_judge(struct oomk_verdict *v)
+/* A new process: threads are counted by threads.bpf.c. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(oomk_fork, struct task_struct *parent, struct task_struct *child)
 {
-	struct task_struct *leader = bpf_get_current_task_btf()->group_leader;
-	struct oomk_settings *cfg = oomk_settings();
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct oomk_proc fresh = {}, *p;
-	__u32 flags = 0;
-
-	if (!v || !cfg)
-		return 0;
-	bpf_probe_read_kernel_str(fresh.comm, sizeof(fresh.comm), leader->comm);
-	if (tgid == cfg->ticker_pid)
-		flags = V_TICKER;
-	else if (tgid != 1 && contains(fresh.comm, cfg->name))
-		flags = V_CANDIDATE;
-
-	p = bpf_map_lookup_elem(&procs, &tgid);
-	if (flags & V_CANDIDATE) {
-		fresh.start_ns = leader->start_time;
-		if (p && p->start_ns == fresh.start_ns)
-			__builtin_memcpy(p->comm, fresh.comm, sizeof(p->comm));
-		else
-			set_untracked(v, bpf_map_update_elem(&procs, &tgid, &fresh, BPF_ANY) != 0);
-	} else {
-		if (p)
-			bpf_map_delete_elem(&procs, &tgid);
-		set_untracked(v, false);
-	}
-	v->flags = flags | (v->flags & V_UNTRACKED);
-	v->gen = cfg->gen;
+	if (child->pid == child->tgid)
+		judge(child, child->comm);
 	return 0;
 }
 
-/* exec and prctl(PR_SET_NAME) come here before the new name is in place: judge at the next event. */
+/* exec, prctl(PR_SET_NAME) and writes to /proc/PID/comm; a thread's name is not the process's. */
 SEC("tp_btf/task_rename")
 int BPF_PROG(oomk_rename, struct task_struct *task, const char *comm)
 {
-	struct oomk_verdict *v;
+	if (task == task->group_leader)
+		judge(task, comm);
+	return 0;
+}
 
-	if (task != task->group_leader)
+/*
+ * Every process, judged again: run at install and after each change of the settings, by
+ * reading the pinned link links/oomk_judge_all. Prints the candidates, one per line.
+ */
+SEC("iter/task")
+int oomk_judge_all(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	__u32 tgid;
+
+	if (!task || task->pid != task->tgid)
 		return 0;
-	v = bpf_task_storage_get(&verdicts, task, 0, 0);
-	if (v)
-		v->gen = 0;
+	judge(task, task->comm);
+	tgid = task->tgid;
+	if (bpf_map_lookup_elem(&procs, &tgid))
+		BPF_SEQ_PRINTF(ctx->meta->seq, "%d %s\n", tgid, task->comm);
 	return 0;
 }
 
@@ -86,13 +102,8 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(oomk_exit, struct task_struct *task, bool group_dead)
 {
 	__u32 tgid = task->tgid;
-	struct oomk_verdict *v;
 
-	if (!group_dead)
-		return 0;
-	v = bpf_task_storage_get(&verdicts, task->group_leader, 0, 0);
-	if (v)
-		set_untracked(v, false);
-	bpf_map_delete_elem(&procs, &tgid);
+	if (group_dead)
+		bpf_map_delete_elem(&procs, &tgid);
 	return 0;
 }

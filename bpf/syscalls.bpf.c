@@ -125,7 +125,6 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(oomk_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct oomk_verdict *v;
 	struct oomk_settings *cfg;
 	struct oomk_proc *p;
 	__u64 now;
@@ -133,15 +132,9 @@ int BPF_PROG(oomk_sys_exit, struct pt_regs *regs, long ret)
 	/* Only successful calls count: most failures return here, before any lookup. */
 	if (ret < 0)
 		return 0;
-	v = current_verdict();
-	if (!v || !v->flags)
-		return 0;
-	if (v->flags & V_TICKER) {
-		if (regs->orig_ax == __NR_sysinfo)
-			oomk_mem_sysinfo(regs->di);
-		return 0;
-	}
-	p = verdict_proc(v);
+	if (regs->orig_ax == __NR_sysinfo)
+		return oomk_mem_sysinfo(task->tgid, regs->di);
+	p = current_proc();
 	cfg = oomk_settings();
 	if (!p || !cfg)
 		return 0;

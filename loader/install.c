@@ -42,11 +42,10 @@ static int attach_and_pin(struct bpf_program *prog, const char *libc, const char
 	return bpf_program__pin(prog, path);
 }
 
-static int write_settings(struct oomkiller_bpf *skel, struct oomk_settings *set)
+static int write_settings(struct oomkiller_bpf *skel, const struct oomk_settings *set)
 {
 	__u32 zero = 0;
 
-	set->gen++;
 	return bpf_map__update_elem(skel->maps.settings, &zero, sizeof(zero), set, sizeof(*set), 0);
 }
 
@@ -96,6 +95,7 @@ int install(const struct install_opts *o, bool foreground)
 	}
 	set.backend = fexit_can_attach("si_meminfo") ? OOMK_MEM_FEXIT : OOMK_MEM_SYSCALL;
 	skel->rodata->mem_backend = set.backend;
+	bpf_map__set_max_entries(skel->maps.procs, o->max_procs);
 	bpf_program__set_autoload(skel->progs.oomk_meminfo, set.backend == OOMK_MEM_FEXIT);
 
 	pinned = true;
@@ -134,9 +134,13 @@ int install(const struct install_opts *o, bool foreground)
 		set.ticker_pid = err;
 	}
 	report(o, &set, rand_err);
-	/* the last write: from here on this process is not shielded and does next to nothing */
-	if (!foreground && write_settings(skel, &set)) {
-		p_err("recording the ticker's pid: %s", strerror(errno));
+	/*
+	 * The ticker's pid in place, judge every process that was there before the fork and
+	 * rename hooks: from here on this process is not shielded and does next to nothing.
+	 */
+	err = write_settings(skel, &set) ?: judge_all(o->pin_dir);
+	if (err) {
+		p_err("judging the processes: %s", strerror(-err));
 		ticker_stop(set.ticker_pid);
 		goto cleanup;
 	}

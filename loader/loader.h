@@ -17,6 +17,7 @@ struct install_opts {
 	struct oomk_settings set;
 	const char *pin_dir;
 	const char *libc; /* NULL: the libc oomkiller itself runs with */
+	__u32 max_procs; /* entries of procs: candidates tracked at once */
 };
 
 extern bool verbose;
@@ -83,6 +84,7 @@ int pin_dir_state(const char *pin_dir);
 int pinned_map(const char *pin_dir, const char *name);
 int pinned_settings(const char *pin_dir, struct oomk_settings *set);
 void pin_err(const char *pin_dir, int err);
+int judge_all(const char *pin_dir);
 int pin_dir_remove(const char *pin_dir);
 enum { PINS_NONE, PINS_INSTALLED, PINS_PARTIAL };
 

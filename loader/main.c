@@ -22,6 +22,7 @@ static void help_policy(FILE *f)
 		"  --max-tcp-packets=N     TCP segments sent (1000)\n"
 		"  --tick=MS               how often si_meminfo is read (1000)\n"
 		"  --libc=PATH             the libc whose rand() is counted (oomkiller's own)\n"
+		"  --max-procs=N           candidates tracked at once (16384)\n"
 		"SIZE is bytes, or a number with K, M or G (powers of 1024). A limit of 0 is off.\n");
 }
 

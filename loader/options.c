@@ -14,7 +14,7 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* long options only; a limit's option is OPT_LIMIT + its OOMK_* index */
-enum { OPT_NAME = 256, OPT_MEM, OPT_TICK, OPT_PIN_DIR, OPT_LIBC, OPT_LIMIT };
+enum { OPT_NAME = 256, OPT_MEM, OPT_TICK, OPT_PIN_DIR, OPT_LIBC, OPT_MAX_PROCS, OPT_LIMIT };
 
 static const struct option common_opts[] = {
 	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
@@ -120,13 +120,14 @@ static int parse_size_opt(const char *name, bool size, __u64 *v, void (*help)(FI
 
 int parse_install_opts(int argc, char **argv, struct install_opts *o, void (*help)(FILE *))
 {
-	struct option longopts[4 + OOMK_NR_LIMITS + ARRAY_SIZE(common_opts)] = {
+	struct option longopts[5 + OOMK_NR_LIMITS + ARRAY_SIZE(common_opts)] = {
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ "mem-threshold", required_argument, NULL, OPT_MEM },
 		{ "tick", required_argument, NULL, OPT_TICK },
 		{ "libc", required_argument, NULL, OPT_LIBC },
+		{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
 	};
-	__u64 tick;
+	__u64 n;
 	int c, err;
 
 	memset(o, 0, sizeof(*o));
@@ -135,12 +136,13 @@ int parse_install_opts(int argc, char **argv, struct install_opts *o, void (*hel
 	o->set.mem_threshold = 1ULL << 30;
 	o->set.tick_ms = 1000;
 	o->pin_dir = OOMK_PIN_DIR;
+	o->max_procs = OOMK_MAX_PROCS;
 	for (int i = 0; i < OOMK_NR_LIMITS; i++) {
-		longopts[4 + i] =
+		longopts[5 + i] =
 			(struct option){ limits[i].option, required_argument, NULL, OPT_LIMIT + i };
 		*limit_max(&o->set, i) = limits[i].def;
 	}
-	memcpy(&longopts[4 + OOMK_NR_LIMITS], common_opts, sizeof(common_opts));
+	memcpy(&longopts[5 + OOMK_NR_LIMITS], common_opts, sizeof(common_opts));
 
 	opt_start(argv);
 	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
@@ -161,10 +163,16 @@ int parse_install_opts(int argc, char **argv, struct install_opts *o, void (*hel
 			strcpy(o->set.name, optarg);
 			continue;
 		case OPT_TICK:
-			if (parse_u64(optarg, false, &tick) || !tick || tick > 3600 * 1000)
+			if (parse_u64(optarg, false, &n) || !n || n > 3600 * 1000)
 				return bad(help, "--tick=%s: expected milliseconds, 1 to 3600000",
 					   optarg);
-			o->set.tick_ms = tick;
+			o->set.tick_ms = n;
+			continue;
+		case OPT_MAX_PROCS:
+			/* as many as there can be processes: pid_max is at most 2^22 */
+			if (parse_u64(optarg, false, &n) || !n || n > 1 << 22)
+				return bad(help, "--max-procs=%s: expected 1 to 4194304", optarg);
+			o->max_procs = n;
 			continue;
 		case OPT_LIBC:
 			if (access(optarg, R_OK))

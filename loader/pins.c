@@ -136,6 +136,23 @@ void pin_err(const char *pin_dir, int err)
 	}
 }
 
+/* Has BPF judge every process by the settings: reading the pinned iterator runs it. */
+int judge_all(const char *pin_dir)
+{
+	char path[PATH_MAX], buf[4096];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/links/oomk_judge_all", pin_dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
 /* Removes everything under dir; a pinned link is detached first, whoever else holds it. */
 static int remove_tree(const char *dir, bool links)
 {

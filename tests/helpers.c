@@ -119,7 +119,7 @@ pid_t spawn(const char *prog, ...)
 	char *argv[MAX_ARGS], path[256];
 	va_list ap;
 
-	snprintf(path, sizeof(path), ".output/tests/%s", prog);
+	snprintf(path, sizeof(path), "%s%s", strchr(prog, '/') ? "" : ".output/tests/", prog);
 	argv[0] = path;
 	va_start(ap, prog);
 	collect(argv, 1, ap);
@@ -207,13 +207,18 @@ int sh(char *out, size_t len, const char *fmt, ...)
 	return WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
 }
 
-int map_lookup(const char *pin_dir, const char *map, __u32 key, void *value)
+int pinned_fd(const char *pin_dir, const char *map)
 {
 	char path[256];
-	int fd, err;
 
 	snprintf(path, sizeof(path), "%s/%s", pin_dir, map);
-	fd = bpf_obj_get(path);
+	return bpf_obj_get(path);
+}
+
+int map_lookup(const char *pin_dir, const char *map, __u32 key, void *value)
+{
+	int fd = pinned_fd(pin_dir, map), err;
+
 	if (fd < 0)
 		return -errno;
 	err = bpf_map_lookup_elem(fd, &key, value) ? -errno : 0;
@@ -257,11 +262,16 @@ int install_gated(const char *pin_dir, ...)
 	return oomkiller_argv(pin_dir, argv, n, -1);
 }
 
-int open_gate(const char *pin_dir)
+int hold_gate_ram(void)
 {
 	if (!gate_ram)
 		gate_ram = hold_ram(2 * GATE_MARGIN);
-	return gate_ram ? wait_gate(pin_dir, 1, 2000) : -ENOMEM;
+	return gate_ram ? 0 : -ENOMEM;
+}
+
+int open_gate(const char *pin_dir)
+{
+	return hold_gate_ram() ?: wait_gate(pin_dir, 1, 2000);
 }
 
 void close_gate(void)

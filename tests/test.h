@@ -53,17 +53,19 @@ int run_tests(const char *suite, const struct test *tests);
 /* helpers.c */
 int oomkiller(const char *pin_dir, ...); /* ./oomkiller ARGS --pin-dir; exit code */
 int oomkiller_stderr(const char *pin_dir, char *err, size_t len, ...); /* and what it said */
-pid_t spawn(const char *prog, ...); /* .output/tests/PROG ARGS */
+pid_t spawn(const char *prog, ...); /* PROG, or .output/tests/PROG, ARGS */
 int wait_child(pid_t pid, int timeout_ms); /* EXIT(code), KILLED or TIMED_OUT */
 void reap_children(void); /* SIGKILL and reap every child left */
 __u64 ram_used(void); /* totalram - freeram, as si_meminfo says */
 void *hold_ram(size_t bytes); /* touched, so it counts as used */
 void release_ram(void *p, size_t bytes);
 int sh(char *out, size_t len, const char *fmt, ...); /* /bin/sh -c: its stdout, exit code */
+int pinned_fd(const char *pin_dir, const char *map);
 int map_lookup(const char *pin_dir, const char *map, __u32 key, void *value);
 int wait_over(const char *pin_dir, pid_t pid, struct oomk_proc *p); /* marked over a limit */
 int wait_gate(const char *pin_dir, __u32 gate, int timeout_ms);
 int install_gated(const char *pin_dir, ...); /* install, gate at RAM used now + a margin */
+int hold_gate_ram(void); /* hold RAM over the margin: the gate opens */
 int open_gate(const char *pin_dir); /* hold RAM over the margin until the gate opens */
 void close_gate(void);
 pid_t fork_child(void); /* fork, remembered for reap_children() */

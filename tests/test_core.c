@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include "test.h"
 
-#define NR_PROGS 7 /* programs attached where fexit is refused: every oomk_* but oomk_meminfo */
+#define NR_PROGS 9 /* links where fexit is refused: every oomk_* program but oomk_meminfo */
 
 static void test_bad_usage(const char *pin_dir)
 {
