@@ -34,7 +34,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps test bench clean
+.PHONY: all deps test bench soak clean
 .DELETE_ON_ERROR:
 
 all: oomkiller oomkiller-inspect
@@ -96,7 +96,11 @@ $(TEST_BINS): $(OUTPUT)/tests/%: tests/%.c tests/helpers.c tests/test.h bpf/oomk
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -pthread -Itests $< tests/helpers.c $(LDLIBS) -o $@
 
-test: oomkiller oomkiller-inspect $(TEST_PROGS) $(TEST_BINS)
+$(OUTPUT)/tests/soak: tests/soak.c tests/helpers.c tests/test.h bpf/oomkiller.h | $(OUTPUT)/tests deps
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests $< tests/helpers.c $(LDLIBS) -o $@
+
+test: oomkiller oomkiller-inspect $(TEST_PROGS) $(TEST_BINS) $(OUTPUT)/tests/soak
 	$(Q)tests/run $(TEST_BINS)
 
 BENCH_PROGS := $(addprefix $(OUTPUT)/bench/,bench_loop oomp_bench_loop oomp_precise oomp_scale)
@@ -127,9 +131,16 @@ $(OUTPUT)/bench/bench_loop: bench/loop.c | $(OUTPUT)/bench
 $(OUTPUT)/bench/oomp_bench_loop: $(OUTPUT)/bench/bench_loop
 	$(Q)cp $< $@
 
-# Runs for several minutes, as root; rewrites bench/RESULTS.md.
+# 5 minutes of churn, as root: writes tests/SOAK.md.
+soak: oomkiller $(TEST_PROGS) $(OUTPUT)/tests/soak
+	$(Q)printf '# Soak\n\n`make soak` on %s, Linux %s.\n\n' "$$(date -u +%F)" "$$(uname -r)" \
+		> tests/SOAK.md
+	$(Q)$(OUTPUT)/tests/soak --seconds=300 | tee -a tests/SOAK.md
+
+# About 5 minutes, as root: rewrites bench/RESULTS.md, then appends bench/CHANGES.md to it.
 bench: oomkiller oomkiller-inspect $(TEST_PROGS) $(OUTPUT)/bench/bench $(BENCH_PROGS)
 	$(Q)$(OUTPUT)/bench/bench > $(OUTPUT)/bench/RESULTS.md
+	$(Q)cat bench/CHANGES.md >> $(OUTPUT)/bench/RESULTS.md
 	$(Q)mv $(OUTPUT)/bench/RESULTS.md bench/RESULTS.md
 	$(Q)cat bench/RESULTS.md
 

@@ -22,14 +22,16 @@
 #include "floor.skel.h"
 #include "test.h"
 
-#define PIN	    "/sys/fs/bpf/oomk-bench"
-#define DIR	    ".output/bench"
-#define LOOPS	    "2000000"
-#define ROUNDS	    7
-#define MIXED_FILES 20000
-#define TRIALS	    20
-#define SCALE	    10000
-#define HIGH	    "1000000000" /* a limit no bench process reaches */
+#define PIN	     "/sys/fs/bpf/oomk-bench"
+#define DIR	     ".output/bench"
+#define LOOPS	     "2000000"
+#define ROUNDS	     7
+#define MIXED_FILES  20000
+#define MIXED_ROUNDS 5 /* of about 6 s each per variant */
+#define TRIALS	     20
+#define SCALE	     10000
+#define HIGH	     "1000000000" /* a limit no bench process reaches */
+#define STEP	     (64 << 20) /* the RAM that takes the gate from closed to open */
 
 const char *own_libc(void); /* loader/probe.c */
 
@@ -125,7 +127,8 @@ static double loop_ns(const char *prog)
 {
 	char out[64];
 
-	if (sh(out, sizeof(out), DIR "/%s " LOOPS, prog))
+	/* on the second CPU, where less else runs */
+	if (sh(out, sizeof(out), "taskset -c 1 " DIR "/%s " LOOPS, prog))
 		die(prog);
 	return atof(out);
 }
@@ -144,21 +147,25 @@ static void syscall_overhead(void)
 		}
 	}
 	printf("## 1. Syscall overhead\n\n"
-	       "A 1-byte write(2) to /dev/null, %s times in a loop, by a process whose name does "
-	       "not match and by one whose name does (limits too high to reach). %d rounds, the "
-	       "variants interleaved; medians, in ns per call.\n\n"
-	       "| process | none | floor | oomkiller | oomkiller/none | oomkiller/floor | "
+	       "A 1-byte write(2) to /dev/null, %s times in a loop on one CPU, by a process whose "
+	       "name does not match and by one whose name does (limits too high to reach); CPU "
+	       "time per call. %d rounds, each measuring the three variants one after the other: "
+	       "medians of the rounds' ns and of each round's ratios.\n\n"
+	       "| process | none ns | floor ns | oomkiller ns | oomkiller/none | oomkiller/floor | "
 	       "target |\n|---|---|---|---|---|---|---|\n",
 	       LOOPS, ROUNDS);
 	for (int p = 0; p < 2; p++) {
-		double m[NR_VARIANTS];
+		double to_none[ROUNDS], to_floor[ROUNDS];
 
-		for (int v = 0; v < NR_VARIANTS; v++)
-			m[v] = pct(ns[p][v], ROUNDS, 50);
-		printf("| %s | %.0f | %.0f | %.0f | %.3f | %.3f | <= %s |\n",
-		       p ? "matching (oomp_bench_loop)" : "non-matching (bench_loop)", m[NONE],
-		       m[FLOOR], m[KILLER], m[KILLER] / m[NONE], m[KILLER] / m[FLOOR],
-		       p ? "1.10" : "1.03");
+		for (int r = 0; r < ROUNDS; r++) {
+			to_none[r] = ns[p][KILLER][r] / ns[p][NONE][r];
+			to_floor[r] = ns[p][KILLER][r] / ns[p][FLOOR][r];
+		}
+		printf("| %s | %.0f | %.0f | %.0f | %.3f | %.3f | oomkiller/floor <= %s |\n",
+		       p ? "matching (oomp_bench_loop)" : "non-matching (bench_loop)",
+		       pct(ns[p][NONE], ROUNDS, 50), pct(ns[p][FLOOR], ROUNDS, 50),
+		       pct(ns[p][KILLER], ROUNDS, 50), pct(to_none, ROUNDS, 50),
+		       pct(to_floor, ROUNDS, 50), p ? "1.10" : "1.03");
 	}
 	printf("\nThe floor is bench/floor.bpf.c: a program at each of oomkiller's hook points "
 	       "that returns 0 at once.\n\n");
@@ -167,7 +174,7 @@ static void syscall_overhead(void)
 /* A job that is all syscalls: untar 20,000 small files and read them back. */
 static void mixed_workload(void)
 {
-	double ms[NR_VARIANTS][ROUNDS];
+	double ms[NR_VARIANTS][MIXED_ROUNDS];
 	char out[64];
 
 	if (sh(out, sizeof(out),
@@ -175,7 +182,7 @@ static void mixed_workload(void)
 	       "&& for d in $(seq 200); do mkdir $d; for f in $(seq 100); do "
 	       "echo file $d/$f > $d/$f; done; done && tar -cf ../tree.tar . && rm -rf ../src"))
 		die("making the tarball");
-	for (int r = 0; r < ROUNDS; r++) {
+	for (int r = 0; r < MIXED_ROUNDS; r++) {
 		for (int v = 0; v < NR_VARIANTS; v++) {
 			double t;
 
@@ -195,9 +202,9 @@ static void mixed_workload(void)
 	       "%d rounds interleaved; medians, in ms.\n\n"
 	       "| none | floor | oomkiller | oomkiller/none | oomkiller/floor | target |\n"
 	       "|---|---|---|---|---|---|\n",
-	       MIXED_FILES, ROUNDS);
+	       MIXED_FILES, MIXED_ROUNDS);
 	for (int v = 0; v < NR_VARIANTS; v++)
-		ms[v][0] = pct(ms[v], ROUNDS, 50);
+		ms[v][0] = pct(ms[v], MIXED_ROUNDS, 50);
 	printf("| %.0f | %.0f | %.0f | %.3f | %.3f | oomkiller/none <= 1.03 |\n\n", ms[NONE][0],
 	       ms[FLOOR][0], ms[KILLER][0], ms[KILLER][0] / ms[NONE][0],
 	       ms[KILLER][0] / ms[FLOOR][0]);
@@ -314,7 +321,11 @@ static void precision(void)
 	killer_down();
 }
 
-/* From the RAM held (the gate opens) to the death of a candidate idle over its limit. */
+/*
+ * From the RAM that opens the gate to the death of a candidate idle over its limit. The bench
+ * first holds RAM to just below the threshold, then times from the start of holding 64 MiB
+ * more: that includes faulting in the first half of it, a few ms.
+ */
 static void reaction(int tick_ms)
 {
 	double ms[TRIALS];
@@ -328,35 +339,26 @@ static void reaction(int tick_ms)
 		pid_t pid = spawn("oomp_test_writes", "150", "60", NULL);
 		double t0;
 
+		void *below, *over;
+
 		if (wait_over(PIN, pid, &p))
 			die("waiting for the violator");
-		if (hold_gate_ram())
-			die("holding RAM");
+		below = hold_ram(GATE_MARGIN - STEP / 2);
 		t0 = now_ms();
+		over = hold_ram(STEP);
+		if (!below || !over)
+			die("holding RAM");
 		if (wait_child(pid, 5000) != KILLED)
 			die("the violator survived");
 		ms[t] = now_ms() - t0;
-		close_gate();
+		release_ram(below, GATE_MARGIN - STEP / 2);
+		release_ram(over, STEP);
 		if (wait_gate(PIN, 0, 5000))
 			die("the gate did not close");
 	}
 	killer_down();
 	printf("| %d ms | %.0f | %.0f | %.0f | <= %d |\n", tick_ms, pct(ms, TRIALS, 50),
 	       pct(ms, TRIALS, 95), pct(ms, TRIALS, 100), tick_ms + 10);
-}
-
-static int count_procs(void)
-{
-	__u32 key, *prev = NULL;
-	int fd, n = 0;
-
-	fd = pinned_fd(PIN, "procs");
-	while (fd >= 0 && !bpf_map_get_next_key(fd, prev, &key)) {
-		prev = &key;
-		n++;
-	}
-	close(fd);
-	return n;
 }
 
 static long procs_memlock(void)
@@ -408,16 +410,16 @@ static void scale(void)
 
 	if (oomkiller(PIN, "install", NULL))
 		die("oomkiller install");
-	before = count_procs();
+	before = count_entries(PIN, "procs");
 	pid = start_scale(SCALE);
-	during = count_procs();
+	during = count_entries(PIN, "procs");
 	t = now_ms();
 	if (sh(out, sizeof(out), "./oomkiller-inspect --pin-dir=" PIN " > /dev/null"))
 		die("oomkiller-inspect");
 	inspect_ms = now_ms() - t;
 	kill(pid, SIGTERM);
 	wait_child(pid, 60000);
-	for (int i = 0; i < 500 && (after = count_procs()) > before; i++)
+	for (int i = 0; i < 500 && (after = count_entries(PIN, "procs")) > before; i++)
 		usleep(10000);
 	printf("## 5. Scale\n\n"
 	       "%d sleeping children of one candidate, tracked at once (--max-procs defaults to "
@@ -462,16 +464,8 @@ static void machine(void)
 	       sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE) / (1 << 30));
 }
 
-int main(void)
+static void reactions(void)
 {
-	libbpf_set_print(NULL);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!access(PIN, F_OK))
-		killer_down();
-	machine();
-	syscall_overhead();
-	mixed_workload();
-	precision();
 	printf("## 4. Reaction\n\n"
 	       "From the moment the bench holds RAM above the threshold to the death of a "
 	       "candidate that crossed a limit while the gate was closed and then sat idle. %d "
@@ -481,7 +475,35 @@ int main(void)
 	reaction(1000);
 	reaction(100);
 	printf("\n");
-	scale();
-	install_cost();
+}
+
+/* bench [SECTION...]: all of them, in this order, or only those named */
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		void (*run)(void);
+	} sections[] = {
+		{ "syscalls", syscall_overhead },
+		{ "mixed", mixed_workload },
+		{ "precision", precision },
+		{ "reaction", reactions },
+		{ "scale", scale },
+		{ "install", install_cost },
+	};
+
+	libbpf_set_print(NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!access(PIN, F_OK))
+		killer_down();
+	machine();
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		bool named = argc < 2;
+
+		for (int a = 1; a < argc; a++)
+			named |= !strcmp(argv[a], sections[i].name);
+		if (named)
+			sections[i].run();
+	}
 	return 0;
 }

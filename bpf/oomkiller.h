@@ -7,7 +7,7 @@
 #define __OOMKILLER_H
 
 /* Bump whenever a pinned map's layout changes: tools refuse pins of another schema. */
-#define OOMK_SCHEMA    2
+#define OOMK_SCHEMA    3
 
 #define OOMK_COMM_LEN  16
 #define OOMK_MAX_PROCS 16384
@@ -86,6 +86,8 @@ struct oomk_settings {
 	__u64 max_threads;
 	__u64 max_rand;
 	__u64 max_tcp;
+	__u64 own_ino[2]; /* oomkiller's binaries (oomkiller, oomkiller-inspect): never candidates */
+	__u32 own_dev[2];
 	__u32 active; /* bit per OOMK_* limit whose probe is attached */
 	__u32 backend;
 	__u32 ticker_pid;

@@ -4,6 +4,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 #include "proc.bpf.h"
 
 #define PF_KTHREAD 0x00200000
@@ -23,6 +24,17 @@ static __always_inline bool contains(const char *s, const char *pat)
 	return false;
 }
 
+/* Runs one of oomkiller's own binaries: the installer, the ticker, status, the inspector. */
+static __always_inline bool own(struct task_struct *leader, const struct oomk_settings *cfg)
+{
+	struct inode *exe = BPF_CORE_READ(leader, mm, exe_file, f_inode);
+	__u64 ino = BPF_CORE_READ(exe, i_ino);
+	__u32 dev = BPF_CORE_READ(exe, i_sb, s_dev);
+
+	return exe && ((ino == cfg->own_ino[0] && dev == cfg->own_dev[0]) ||
+		       (ino == cfg->own_ino[1] && dev == cfg->own_dev[1]));
+}
+
 /*
  * Judges a process by the name of its group leader (the new one when it is being renamed), as
  * ps shows it: a candidate is marked and gets a procs entry, starting from zero unless it
@@ -39,9 +51,9 @@ static __always_inline void judge(struct task_struct *leader, const char *comm)
 	if (!cfg || !st)
 		return;
 	bpf_probe_read_kernel_str(fresh.comm, sizeof(fresh.comm), comm);
-	/* never init, kernel threads or oomkiller's own ticker */
-	candidate = tgid != 1 && tgid != cfg->ticker_pid && !(leader->flags & PF_KTHREAD) &&
-		    contains(fresh.comm, cfg->name);
+	/* never init, kernel threads or oomkiller itself */
+	candidate = tgid != 1 && !(leader->flags & PF_KTHREAD) && tgid != cfg->ticker_pid &&
+		    contains(fresh.comm, cfg->name) && !own(leader, cfg);
 	p = bpf_map_lookup_elem(&procs, &tgid);
 	if (candidate) {
 		fresh.start_ns = leader->start_time;

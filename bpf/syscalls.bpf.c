@@ -85,16 +85,20 @@ static __always_inline int sys_class(long nr)
 	return SYS_OTHER;
 }
 
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+/* Direct loads through BTF pointers where the verifier allows them: no helper calls. */
 static __always_inline bool is_socket(struct task_struct *task, unsigned long fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct fdtable *fdt = task->files->fdt;
 	struct file *file = NULL;
 
-	if (fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd >= fdt->max_fds)
 		return false;
-	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
-	return (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) == S_IFSOCK;
+	/* the verifier takes no variable index into fdt->fd: read that one slot */
+	bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]);
+	file = bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file));
+	return file && (file->f_inode->i_mode & S_IFMT) == S_IFSOCK;
 }
 
 struct fd_count {

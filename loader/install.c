@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "oomkiller.skel.h"
@@ -64,6 +66,70 @@ static void report(const struct install_opts *o, const struct oomk_settings *set
 	fflush(stdout);
 }
 
+/* This program and oomkiller-inspect beside it: BPF never makes candidates of them. */
+static void own_binaries(struct oomk_settings *set)
+{
+	char path[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - sizeof("-inspect"));
+	struct stat st;
+
+	if (n <= 0)
+		return;
+	path[n] = '\0';
+	for (int i = 0; i < 2; i++) {
+		if (!stat(path, &st)) {
+			set->own_ino[i] = st.st_ino;
+			/* as the kernel keeps it in s_dev: MKDEV(major, minor) */
+			set->own_dev[i] = major(st.st_dev) << 20 | minor(st.st_dev);
+		}
+		slash = strrchr(path, '/');
+		strcpy(slash ? slash + 1 : path, "oomkiller-inspect");
+	}
+}
+
+/* 'oomkiller run': the ticker in this process, until SIGINT or SIGTERM; then uninstall. */
+static int tick_here(const char *pin_dir, int lock)
+{
+	close(lock);
+	ticker_loop(pin_dir, true);
+	return uninstall(pin_dir);
+}
+
+/*
+ * Installed, but its ticker is not running (killed, or its 'oomkiller run' was): start a new
+ * one, or be it, and keep the pins, the settings and every counter.
+ */
+static int restart_ticker(const char *pin_dir, bool foreground)
+{
+	struct oomk_settings set;
+	__u32 zero = 0;
+	int fd, err;
+
+	err = pinned_settings(pin_dir, &set);
+	if (err) {
+		pin_err(pin_dir, err);
+		return 1;
+	}
+	if (ticker_running(set.ticker_pid)) {
+		p_err("already installed at %s: run 'oomkiller uninstall' first", pin_dir);
+		return 1;
+	}
+	set.ticker_pid = foreground ? getpid() : ticker_spawn(pin_dir);
+	fd = pinned_map(pin_dir, "settings");
+	err = fd < 0 ? fd : bpf_map_update_elem(fd, &zero, &set, 0) ? -errno : judge_all(pin_dir);
+	if (fd >= 0)
+		close(fd);
+	if (err) {
+		p_err("restarting the ticker: %s", strerror(-err));
+		return 1;
+	}
+	printf("oomkiller: %s had no ticker running: %s (pid %u); settings and counters kept\n",
+	       pin_dir, foreground ? "this process ticks now" : "started a new one",
+	       set.ticker_pid);
+	fflush(stdout);
+	return 0;
+}
+
 int install(const struct install_opts *o, bool foreground)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = o->pin_dir);
@@ -81,7 +147,9 @@ int install(const struct install_opts *o, bool foreground)
 		return 1;
 	switch (pin_dir_state(o->pin_dir)) {
 	case PINS_INSTALLED:
-		p_err("already installed at %s: run 'oomkiller uninstall' first", o->pin_dir);
+		ret = restart_ticker(o->pin_dir, foreground);
+		if (!ret && foreground)
+			return tick_here(o->pin_dir, lock);
 		goto cleanup;
 	case PINS_PARTIAL:
 		p_err("%s holds a partial install: run 'oomkiller uninstall' first", o->pin_dir);
@@ -105,6 +173,7 @@ int install(const struct install_opts *o, bool foreground)
 		      verbose ? "" : " (-v shows the verifier's log)");
 		goto cleanup;
 	}
+	own_binaries(&set);
 	set.active = (1 << OOMK_NR_LIMITS) - 1;
 	/* Until the ticker exists, this process holds its place and BPF leaves it alone. */
 	set.ticker_pid = getpid();
@@ -126,7 +195,7 @@ int install(const struct install_opts *o, bool foreground)
 	}
 
 	if (!foreground) {
-		err = ticker_spawn(o->pin_dir, set.tick_ms);
+		err = ticker_spawn(o->pin_dir);
 		if (err < 0) {
 			p_err("starting the ticker: %s", strerror(errno));
 			goto cleanup;
@@ -147,11 +216,7 @@ int install(const struct install_opts *o, bool foreground)
 	ret = 0;
 	if (foreground) {
 		oomkiller_bpf__destroy(skel);
-		skel = NULL;
-		close(lock);
-		lock = -1;
-		ticker_loop(o->pin_dir, set.tick_ms, true);
-		return uninstall(o->pin_dir);
+		return tick_here(o->pin_dir, lock);
 	}
 cleanup:
 	oomkiller_bpf__destroy(skel);

@@ -93,8 +93,8 @@ bool fexit_can_attach(const char *func);
 const char *own_libc(void);
 
 /* ticker.c */
-int ticker_loop(const char *pin_dir, unsigned int tick_ms, bool foreground);
-int ticker_spawn(const char *pin_dir, unsigned int tick_ms);
+int ticker_loop(const char *pin_dir, bool foreground);
+int ticker_spawn(const char *pin_dir);
 void ticker_stop(int pid);
 void lower_oom_score_adj(void);
 

@@ -40,7 +40,7 @@ int status(const char *pin_dir)
 {
 	int progs, links, err;
 	struct snapshot s;
-	char a[NUM_LEN], b[NUM_LEN];
+	char a[NUM_LEN], b[NUM_LEN], lim[160];
 	bool healthy;
 
 	err = snapshot_read(pin_dir, &s);
@@ -61,6 +61,7 @@ int status(const char *pin_dir)
 	       s.stale ? " (STALE)" : "");
 	printf("  gate: %s, %s of RAM used, threshold %s\n", s.st.gate ? "OPEN" : "closed",
 	       fmt_size(s.st.used, a, sizeof(a)), fmt_size(s.set.mem_threshold, b, sizeof(b)));
+	printf("  limits: %s\n", fmt_limits(&s.set, lim, sizeof(lim)));
 	printf("  kills: %llu\n", (unsigned long long)s.st.kills);
 	snapshot_free(&s);
 	return healthy ? 0 : 3;

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,27 +53,44 @@ static void log_kills(int state_fd, int kills_fd, __u64 *logged, bool foreground
 	}
 }
 
-int ticker_loop(const char *pin_dir, unsigned int tick_ms, bool foreground)
+/*
+ * Every tick: sysinfo(2), then the kills BPF logged since. Ends on SIGINT or SIGTERM, when the
+ * install is removed, or when another ticker took its place; the period is read from the
+ * settings each time, so that a change of --tick applies at once.
+ */
+int ticker_loop(const char *pin_dir, bool foreground)
 {
-	const struct timespec tick = { tick_ms / 1000, tick_ms % 1000 * 1000000L };
 	const struct sigaction sa = { .sa_handler = on_stop };
-	int state_fd = pinned_map(pin_dir, "state"), kills_fd = pinned_map(pin_dir, "kills");
+	int set_fd = pinned_map(pin_dir, "settings"), state_fd = pinned_map(pin_dir, "state");
+	int kills_fd = pinned_map(pin_dir, "kills");
+	struct oomk_settings set;
 	struct oomk_state st = {};
+	char path[PATH_MAX];
 	struct sysinfo si;
 	__u32 zero = 0;
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	openlog("oomkiller", LOG_PID, LOG_DAEMON);
+	snprintf(path, sizeof(path), "%s/settings", pin_dir);
 	/* kills from before this ticker started were logged by the one before it */
 	bpf_map_lookup_elem(state_fd, &zero, &st);
-	while (!stopping) {
+	/* install writes our pid into the settings just after forking us */
+	for (int i = 0; i < 500 && !bpf_map_lookup_elem(set_fd, &zero, &set) &&
+			set.ticker_pid != (__u32)getpid();
+	     i++)
+		usleep(10000);
+	while (!stopping && !access(path, F_OK) && !bpf_map_lookup_elem(set_fd, &zero, &set) &&
+	       set.ticker_pid == (__u32)getpid()) {
+		const struct timespec tick = { set.tick_ms / 1000, set.tick_ms % 1000 * 1000000L };
+
 		/* BPF reads the result at this call's sys_exit, and sweeps if the gate opened */
 		sysinfo(&si);
 		log_kills(state_fd, kills_fd, &st.kills, foreground);
 		nanosleep(&tick, NULL);
 	}
 	closelog();
+	close(set_fd);
 	close(state_fd);
 	close(kills_fd);
 	return 0;
@@ -94,7 +112,7 @@ void lower_oom_score_adj(void)
 }
 
 /* A detached child that outlives install; it inherits our oom_score_adj and no BPF fds. */
-int ticker_spawn(const char *pin_dir, unsigned int tick_ms)
+int ticker_spawn(const char *pin_dir)
 {
 	int pid, null;
 
@@ -111,7 +129,7 @@ int ticker_spawn(const char *pin_dir, unsigned int tick_ms)
 	close_range(STDERR_FILENO + 1, ~0U, 0);
 	if (chdir("/"))
 		_exit(1);
-	_exit(ticker_loop(pin_dir, tick_ms, false));
+	_exit(ticker_loop(pin_dir, false));
 }
 
 /* Stops the ticker of an install: by pid, if that pid is still an oomkiller. */

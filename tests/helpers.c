@@ -17,8 +17,6 @@
 #include "test.h"
 
 #define MAX_ARGS 32
-/* the gate opens at this much over the RAM used at install; a test holds twice that */
-#define GATE_MARGIN (512ULL << 20)
 
 bool test_ok;
 static void *gate_ram;
@@ -127,6 +125,23 @@ pid_t spawn(const char *prog, ...)
 	return exec_argv(argv, -1, -1);
 }
 
+static int decode(int status)
+{
+	return WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+pid_t wait_any(int *result)
+{
+	int status;
+	pid_t pid = waitpid(-1, &status, WNOHANG);
+
+	if (pid > 0) {
+		forget(pid);
+		*result = decode(status);
+	}
+	return pid;
+}
+
 int wait_child(pid_t pid, int timeout_ms)
 {
 	int status;
@@ -135,7 +150,7 @@ int wait_child(pid_t pid, int timeout_ms)
 
 	for (int waited = 0; waited <= timeout_ms; waited++) {
 		if (waitpid(pid, &status, WNOHANG) == pid) {
-			ret = WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
+			ret = decode(status);
 			break;
 		}
 		usleep(1000);
@@ -157,6 +172,36 @@ void reap_children(void)
 			kids[i] = 0;
 		}
 	}
+}
+
+int count_entries(const char *pin_dir, const char *map)
+{
+	__u32 key, *prev = NULL;
+	int fd = pinned_fd(pin_dir, map), n = 0;
+
+	while (fd >= 0 && !bpf_map_get_next_key(fd, prev, &key)) {
+		prev = &key;
+		n++;
+	}
+	if (fd >= 0)
+		close(fd);
+	return n;
+}
+
+/* pid is a ticker, and not a zombie waiting for its reaper */
+bool ticker_alive(pid_t pid)
+{
+	char path[64], comm[16] = "", state = 'Z';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (fscanf(f, "%*d (%15[^)]) %c", comm, &state) != 2)
+		state = 'Z';
+	fclose(f);
+	return state != 'Z' && !strcmp(comm, "oomkiller-tick");
 }
 
 bool alive(pid_t pid)
@@ -192,7 +237,6 @@ int sh(char *out, size_t len, const char *fmt, ...)
 	size_t n = 0;
 	va_list ap;
 	FILE *f;
-	int status;
 
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
@@ -203,8 +247,7 @@ int sh(char *out, size_t len, const char *fmt, ...)
 	while (n < len - 1 && fgets(out + n, len - n, f))
 		n += strlen(out + n);
 	out[n] = '\0';
-	status = pclose(f);
-	return WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
+	return decode(pclose(f));
 }
 
 int pinned_fd(const char *pin_dir, const char *map)

@@ -37,6 +37,9 @@ extern bool test_ok;
 		___ok;                                                                      \
 	})
 
+/* install_gated() opens the gate at this much over the RAM used; open_gate() holds twice that */
+#define GATE_MARGIN (512ULL << 20)
+
 /* what a child's wait status should be */
 #define KILLED	   (-SIGKILL)
 #define EXIT(code) (code)
@@ -71,5 +74,8 @@ void close_gate(void);
 pid_t fork_child(void); /* fork, remembered for reap_children() */
 int links_attached(void); /* links of oomk_* programs, system wide */
 bool alive(pid_t pid);
+bool ticker_alive(pid_t pid); /* an oomkiller-tick, not a zombie */
+int count_entries(const char *pin_dir, const char *map); /* keys in a pinned hash map */
+pid_t wait_any(int *result); /* a child that ended, or 0: no wait */
 
 #endif /* __TEST_H */

@@ -14,54 +14,6 @@
 
 #define NR_PROGS 9 /* links where fexit is refused: every oomk_* program but oomk_meminfo */
 
-static void test_bad_usage(const char *pin_dir)
-{
-	static const char *const cases[][3] = {
-		{ "install", "--max-fds=ten" },
-		{ "install", "--mem-threshold=1Q" },
-		{ "install", "--tick=0" },
-		{ "install", "--max-read=99999999999999999999" },
-		{ "install", "--max-fds=-1" },
-		{ "install", "--name=oomp_much_too_long" },
-		{ "install", "--name=" },
-		{ "install", "--bogus" },
-		{ "install", "--libc=/nonexistent/libc.so.6" },
-		{ "install", "--max-fds" },
-		{ "install", "stray" },
-		{ "frobnicate" },
-		{ "run", "--tick=x" },
-		{ "uninstall", "--max-fds=1" },
-	};
-
-	char err[4096];
-
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		ASSERT_EQ(oomkiller_stderr(pin_dir, err, sizeof(err), cases[i][0], cases[i][1],
-					   NULL),
-			  EXIT(2), cases[i][1]);
-		ASSERT_TRUE(!strncmp(err, "oomkiller: ", 11) && strstr(err, "\nUsage: "),
-			    "one line saying what is wrong, then usage");
-		ASSERT_TRUE(access(pin_dir, F_OK), "nothing pinned");
-	}
-	ASSERT_EQ(links_attached(), 0, "links attached");
-}
-
-/* A zombie waiting for init to reap it ticks no more. */
-static bool ticker_running(pid_t pid)
-{
-	char path[64], comm[16] = "", state = 'Z';
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	if (fscanf(f, "%*d (%15[^)]) %c", comm, &state) != 2)
-		state = 'Z';
-	fclose(f);
-	return state != 'Z' && !strcmp(comm, "oomkiller-tick");
-}
-
 static void test_install_uninstall(const char *pin_dir)
 {
 	static const char *const pins[] = { "procs", "settings", "state", "links/oomk_sys_exit",
@@ -78,17 +30,17 @@ static void test_install_uninstall(const char *pin_dir)
 	ASSERT_EQ(links_attached(), NR_PROGS, "links attached");
 	ASSERT_EQ(map_lookup(pin_dir, "settings", 0, &set), 0, "settings");
 	ASSERT_EQ(set.schema, OOMK_SCHEMA, "schema");
-	ASSERT_TRUE(ticker_running(set.ticker_pid), "ticker running");
+	ASSERT_TRUE(ticker_alive(set.ticker_pid), "ticker running");
 	ASSERT_EQ(wait_gate(pin_dir, 0, 2000), 0, "ticker reads si_meminfo, gate closed");
 
 	ASSERT_EQ(oomkiller(pin_dir, "install", NULL), EXIT(1), "second install refused");
 	ASSERT_EQ(links_attached(), NR_PROGS, "first install intact");
-	ASSERT_TRUE(ticker_running(set.ticker_pid), "first ticker intact");
+	ASSERT_TRUE(ticker_alive(set.ticker_pid), "first ticker intact");
 
 	ASSERT_EQ(oomkiller(pin_dir, "uninstall", NULL), EXIT(0), "uninstall");
 	ASSERT_TRUE(access(pin_dir, F_OK), "pin dir removed");
 	ASSERT_EQ(links_attached(), 0, "links detached");
-	ASSERT_TRUE(!ticker_running(set.ticker_pid), "ticker stopped");
+	ASSERT_TRUE(!ticker_alive(set.ticker_pid), "ticker stopped");
 	ASSERT_EQ(oomkiller(pin_dir, "uninstall", NULL), EXIT(1), "uninstall again: not installed");
 }
 
@@ -233,7 +185,6 @@ static void test_rename(const char *pin_dir)
 int main(void)
 {
 	static const struct test tests[] = {
-		{ "bad_usage", test_bad_usage },
 		{ "install_uninstall", test_install_uninstall },
 		{ "gate_and_sweep", test_gate_and_sweep },
 		{ "limits", test_limits },

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * soak [--seconds=N] [--pin-dir=DIR]: churn. Short-lived candidates, half of them crossing one
+ * limit picked at random and half staying below, run 24 at a time with the gate open and the
+ * ticker at 100 ms. Prints a report in markdown; exits 0 only if every target is met: no kill
+ * missed, none wrong, the kill log holds what waitpid saw, procs back to its baseline, and the
+ * ticker's RSS flat (within RSS_SLACK_KB). 'make soak' runs it for 300 s and writes tests/SOAK.md.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include "test.h"
+
+#define RUNNING 24
+/* a page or so of stack or stdio may come and go; a leak would grow with the kills */
+#define RSS_SLACK_KB 16
+
+static char port[16];
+
+static const struct {
+	const char *prog, *arg; /* "port" stands for the TCP peer's port */
+} over[] = {
+	{ "oomp_test_fds", NULL },	{ "oomp_test_threads", NULL }, { "oomp_test_reads", NULL },
+	{ "oomp_test_readv", NULL },	{ "oomp_test_writes", NULL },  { "oomp_test_pwrite64", NULL },
+	{ "oomp_test_rand", NULL },	{ "oomp_test_packets", "port" },
+}, below[] = {
+	{ "oomp_test_fds", "50" },    { "oomp_test_threads", "50" },  { "oomp_test_reads", "5" },
+	{ "oomp_test_readv", "5" },   { "oomp_test_writes", "50" },   { "oomp_test_pwrite64", "50" },
+	{ "oomp_test_rand", "50" },   { "oomp_test_rw_below", NULL }, { "oomp_test_packets_udp", NULL },
+};
+
+static pid_t start_peer(void)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET,
+				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(addr);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	char buf[4096];
+	pid_t pid;
+
+	if (bind(s, (struct sockaddr *)&addr, sizeof(addr)) || listen(s, 64) ||
+	    getsockname(s, (struct sockaddr *)&addr, &len))
+		return -1;
+	snprintf(port, sizeof(port), "%d", ntohs(addr.sin_port));
+	pid = fork_child();
+	if (pid == 0) {
+		for (int c; (c = accept(s, NULL, NULL)) >= 0; close(c))
+			if (fork() == 0) {
+				while (read(c, buf, sizeof(buf)) > 0)
+					;
+				_exit(0);
+			}
+		_exit(1);
+	}
+	close(s);
+	return pid;
+}
+
+static long rss_kb(pid_t pid)
+{
+	char path[64], line[128];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		sscanf(line, "VmRSS: %ld", &kb);
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+int main(int argc, char **argv)
+{
+	const char *pin_dir = "/sys/fs/bpf/oomk-soak";
+	long seconds = 300, rss_before, rss_after;
+	int missed = 0, wrong = 0, odd = 0, killed = 0, started = 0, done = 0, base, after = -1;
+	struct {
+		pid_t pid;
+		bool over;
+	} run[RUNNING] = {};
+	struct oomk_state st0, st1;
+	struct oomk_settings set;
+	time_t end;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "--seconds=", 10))
+			seconds = atol(argv[i] + 10);
+		else if (!strncmp(argv[i], "--pin-dir=", 10))
+			pin_dir = argv[i] + 10;
+	}
+	srand(getpid());
+	if (!access(pin_dir, F_OK))
+		oomkiller(pin_dir, "uninstall", NULL);
+	if (install_gated(pin_dir, NULL) || open_gate(pin_dir) || start_peer() < 0 ||
+	    map_lookup(pin_dir, "settings", 0, &set) || map_lookup(pin_dir, "state", 0, &st0)) {
+		fprintf(stderr, "soak: setting up failed\n");
+		oomkiller(pin_dir, "uninstall", NULL);
+		return 1;
+	}
+	base = count_entries(pin_dir, "procs");
+	rss_before = rss_kb(set.ticker_pid);
+
+	for (end = time(NULL) + seconds; time(NULL) < end || started > 0;) {
+		int result;
+		pid_t pid = wait_any(&result);
+
+		for (int i = 0; pid > 0 && i < RUNNING; i++) {
+			if (run[i].pid != pid)
+				continue;
+			killed += result == KILLED;
+			missed += run[i].over && result == EXIT(0);
+			wrong += !run[i].over && result == KILLED;
+			odd += result != KILLED && result != EXIT(0);
+			run[i].pid = 0;
+			started--;
+			done++;
+		}
+		for (int i = 0; i < RUNNING && time(NULL) < end; i++) {
+			bool o = rand() & 1;
+			int k = rand() % (o ? sizeof(over) / sizeof(over[0]) :
+					      sizeof(below) / sizeof(below[0]));
+			const char *prog = o ? over[k].prog : below[k].prog;
+			const char *arg = o ? over[k].arg : below[k].arg;
+
+			if (run[i].pid)
+				continue;
+			run[i].over = o;
+			run[i].pid = arg && !strcmp(arg, "port") ? spawn(prog, port, NULL) :
+								   spawn(prog, arg, NULL);
+			started++;
+		}
+		if (pid <= 0)
+			usleep(1000);
+	}
+	map_lookup(pin_dir, "state", 0, &st1);
+	for (int i = 0; i < 200 && (after = count_entries(pin_dir, "procs")) > base; i++)
+		usleep(10000);
+	rss_after = rss_kb(set.ticker_pid);
+	reap_children();
+	close_gate();
+	oomkiller(pin_dir, "uninstall", NULL);
+
+	printf("| seconds | processes | killed (waitpid) | kill log | missed | wrong | other exits "
+	       "| procs before / after | ticker RSS before / after |\n"
+	       "|---|---|---|---|---|---|---|---|---|\n"
+	       "| %ld | %d | %d | %llu | %d | %d | %d | %d / %d | %ld / %ld KiB |\n",
+	       seconds, done, killed, (unsigned long long)(st1.kills - st0.kills), missed, wrong,
+	       odd, base, after, rss_before, rss_after);
+	return !(missed == 0 && wrong == 0 && odd == 0 && st1.kills - st0.kills == (__u64)killed &&
+		 after == base && rss_after <= rss_before + RSS_SLACK_KB);
+}
