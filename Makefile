@@ -21,7 +21,7 @@ BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPU
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(wildcard bpf/*.bpf.c))
 LOADER_OBJS := $(patsubst loader/%.c,$(OUTPUT)/loader/%.o,$(wildcard loader/*.c))
 # what the inspector shares with the loader: reading pins, naming and printing limits
-SHARED_OBJS := $(addprefix $(OUTPUT)/loader/,limits.o pins.o snapshot.o)
+SHARED_OBJS := $(addprefix $(OUTPUT)/loader/,json.o limits.o pins.o snapshot.o)
 INSPECT_OBJS := $(patsubst inspect/%.c,$(OUTPUT)/inspect/%.o,$(wildcard inspect/*.c))
 TEST_PROGS := $(patsubst tests/progs/%.c,$(OUTPUT)/tests/%,$(wildcard tests/progs/*.c))
 TEST_BINS := $(patsubst tests/%.c,$(OUTPUT)/tests/%,$(wildcard tests/test_*.c))

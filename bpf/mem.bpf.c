@@ -20,8 +20,7 @@ static __always_inline void reading(__u64 total, __u64 free, __u32 unit)
 	st->reading_ns = bpf_ktime_get_boot_ns();
 	st->readings++;
 	st->gate = st->used >= cfg->mem_threshold;
-	if (st->gate)
-		oomk_sweep();
+	oomk_sweep();
 }
 
 /* A sysinfo(2) returned: if it was the ticker's, ubuf holds what si_meminfo filled in. */

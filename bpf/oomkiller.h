@@ -7,11 +7,12 @@
 #define __OOMKILLER_H
 
 /* Bump whenever a pinned map's layout changes: tools refuse pins of another schema. */
-#define OOMK_SCHEMA    3
+#define OOMK_SCHEMA    4
 
 #define OOMK_COMM_LEN  16
 #define OOMK_MAX_PROCS 16384
 #define OOMK_KILL_LOG  256 /* kills the log keeps; older ones are overwritten */
+#define OOMK_PATTERNS  4 /* --name and --exclude, each */
 
 /* The limits, in the order every table and option list uses. */
 enum {
@@ -27,8 +28,16 @@ enum {
 /* oomk_proc.state */
 enum {
 	OOMK_OK,
-	OOMK_OVER, /* crossed a limit while the gate was closed: the sweep kills it */
+	OOMK_OVER, /* crossed a limit while the gate was closed: the sweep acts on it */
 	OOMK_KILLED, /* SIGKILL sent */
+	OOMK_TERMED, /* SIGTERM sent (--action=term): SIGKILL follows after --grace */
+	OOMK_SPARED, /* would have been signalled, but this is a dry run */
+};
+
+/* oomk_settings.action: what a candidate gets first */
+enum {
+	OOMK_ACTION_KILL,
+	OOMK_ACTION_TERM,
 };
 
 /* oomk_settings.backend: who reports si_meminfo to the memory gate */
@@ -51,17 +60,19 @@ struct oomk_proc {
 	__u32 limit; /* OOMK_* limit crossed, valid unless state is OOMK_OK */
 	__u64 value; /* the counter's value when it crossed */
 	__u64 max; /* the limit it reached */
+	__u64 term_ns; /* CLOCK_BOOTTIME of the SIGTERM, in state OOMK_TERMED */
 };
 
 /* oomk_kill.how */
 enum {
 	OOMK_BY_EVENT, /* at the event that crossed the limit */
 	OOMK_BY_SWEEP, /* by the first reading to find the gate open */
+	OOMK_BY_GRACE, /* SIGKILL once the grace after a SIGTERM is over */
 };
 
-/* Value of the pinned array "kills": kill number seq is at index seq % OOMK_KILL_LOG. */
+/* Value of the pinned array "kills": entry number seq is at index seq % OOMK_KILL_LOG. */
 struct oomk_kill {
-	__u64 seq; /* 1 for the first kill since install; 0: slot never written */
+	__u64 seq; /* 1 for the first entry since install; 0: slot never written */
 	__u64 time_ns; /* CLOCK_BOOTTIME */
 	__u32 pid;
 	__u32 limit;
@@ -71,14 +82,15 @@ struct oomk_kill {
 	__u64 mem_threshold;
 	char comm[OOMK_COMM_LEN];
 	__u32 how;
-	__u32 pad;
+	__u32 signal; /* 9 or 15; 0 in a dry run: nothing sent */
 };
 
 /* Value of the pinned array "settings": written by userspace only. */
 struct oomk_settings {
 	__u32 schema;
-	__u32 pad;
-	char name[OOMK_COMM_LEN];
+	__u32 action; /* OOMK_ACTION_* */
+	char name[OOMK_PATTERNS][OOMK_COMM_LEN]; /* candidates' names contain one of these */
+	char exclude[OOMK_PATTERNS][OOMK_COMM_LEN]; /* and none of these */
 	__u64 mem_threshold; /* bytes used, totalram - freeram */
 	__u64 max_fds; /* 0 disables a limit */
 	__u64 max_writes;
@@ -86,12 +98,15 @@ struct oomk_settings {
 	__u64 max_threads;
 	__u64 max_rand;
 	__u64 max_tcp;
+	__u64 grace_ms; /* from SIGTERM to SIGKILL, with OOMK_ACTION_TERM */
 	__u64 own_ino[2]; /* oomkiller's binaries (oomkiller, oomkiller-inspect): never candidates */
 	__u32 own_dev[2];
 	__u32 active; /* bit per OOMK_* limit whose probe is attached */
 	__u32 backend;
 	__u32 ticker_pid;
 	__u32 tick_ms;
+	__u32 dry_run; /* 1: count and log, signal nothing */
+	__u32 pad;
 };
 
 /* Value of the pinned array "state": written by BPF only. */
@@ -100,7 +115,7 @@ struct oomk_state {
 	__u64 used; /* bytes used, last reading */
 	__u64 reading_ns; /* CLOCK_BOOTTIME of the last reading */
 	__u64 readings;
-	__u64 kills; /* SIGKILLs sent: the seq of the last one in "kills" */
+	__u64 kills; /* entries written to "kills": signals sent, and dry-run ones */
 	__u64 untracked; /* candidates left untracked since install: procs was full */
 	__u32 gate; /* 1 when used >= mem_threshold */
 	__u32 pad;

@@ -24,6 +24,15 @@ static __always_inline bool contains(const char *s, const char *pat)
 	return false;
 }
 
+/* comm contains one of the (up to OOMK_PATTERNS) names in list */
+static __always_inline bool any(const char *comm, const char list[OOMK_PATTERNS][OOMK_COMM_LEN])
+{
+	for (int i = 0; i < OOMK_PATTERNS; i++)
+		if (list[i][0] && contains(comm, list[i]))
+			return true;
+	return false;
+}
+
 /* Runs one of oomkiller's own binaries: the installer, the ticker, status, the inspector. */
 static __always_inline bool own(struct task_struct *leader, const struct oomk_settings *cfg)
 {
@@ -53,7 +62,8 @@ static __always_inline void judge(struct task_struct *leader, const char *comm)
 	bpf_probe_read_kernel_str(fresh.comm, sizeof(fresh.comm), comm);
 	/* never init, kernel threads or oomkiller itself */
 	candidate = tgid != 1 && !(leader->flags & PF_KTHREAD) && tgid != cfg->ticker_pid &&
-		    contains(fresh.comm, cfg->name) && !own(leader, cfg);
+		    any(fresh.comm, cfg->name) && !any(fresh.comm, cfg->exclude) &&
+		    !own(leader, cfg);
 	p = bpf_map_lookup_elem(&procs, &tgid);
 	if (candidate) {
 		fresh.start_ns = leader->start_time;

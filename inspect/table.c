@@ -61,7 +61,13 @@ void sort_procs(struct snapshot *s, int sort)
 
 const char *state_word(const struct oomk_proc *p)
 {
-	return p->state == OOMK_KILLED ? "killed" : p->state == OOMK_OVER ? "over" : "ok";
+	static const char *const words[] = { [OOMK_OK] = "ok",
+					     [OOMK_OVER] = "over",
+					     [OOMK_KILLED] = "killed",
+					     [OOMK_TERMED] = "termed",
+					     [OOMK_SPARED] = "spared" };
+
+	return p->state < sizeof(words) / sizeof(words[0]) ? words[p->state] : "?";
 }
 
 /* "over:writes" names the limit crossed while the gate was closed */
@@ -86,7 +92,7 @@ static const char *printable(const char *comm, char *buf)
 
 void print_header(FILE *f, const char *pin_dir, const struct snapshot *s)
 {
-	char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], lim[160];
+	char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], lim[160], names[160];
 
 	fprintf(f, "oomkiller at %s: gate %s, %s of %s RAM used, threshold %s\n", pin_dir,
 		s->st.gate ? "OPEN" : "closed", fmt_size(s->st.used, a, sizeof(a)),
@@ -95,8 +101,13 @@ void print_header(FILE *f, const char *pin_dir, const struct snapshot *s)
 		backend_name(s->set.backend), s->set.ticker_pid,
 		s->ticker_running ? "" : " (NOT RUNNING)", s->age_ms / 1000.0,
 		s->stale ? " STALE" : "");
-	fprintf(f, "limits: %s; names containing \"%s\"\n", fmt_limits(&s->set, lim, sizeof(lim)),
-		s->set.name);
+	fprintf(f, "limits: %s; names containing %s\n", fmt_limits(&s->set, lim, sizeof(lim)),
+		fmt_names(&s->set, names, sizeof(names)));
+	if (s->set.dry_run || s->set.action == OOMK_ACTION_TERM)
+		fprintf(f, "%s%s\n", s->set.dry_run ? "DRY RUN: nothing is signalled; " : "",
+			s->set.action == OOMK_ACTION_TERM ?
+				"SIGTERM first, SIGKILL after the grace" :
+				"SIGKILL");
 	fprintf(f, "tracked %d, untracked %llu (procs map full), kills %llu\n\n", s->nr_procs,
 		(unsigned long long)s->st.untracked, (unsigned long long)s->st.kills);
 }
@@ -136,7 +147,11 @@ void print_kills(FILE *f, const struct snapshot *s)
 			fmt_limit(limit, k->max, max, sizeof(max)),
 			fmt_size(k->used, used, sizeof(used)),
 			fmt_size(k->mem_threshold, th, sizeof(th)),
-			k->how == OOMK_BY_SWEEP ? "sweep" : "event");
+			!k->signal		? "dry-run" :
+			k->signal == SIGTERM_NR ? "term" :
+			k->how == OOMK_BY_SWEEP ? "sweep" :
+			k->how == OOMK_BY_GRACE ? "grace" :
+						  "event");
 	}
 	if (s->st.kills > OOMK_KILL_LOG)
 		fprintf(f, "(%llu older kills overwritten: the log keeps the last %d)\n",

@@ -56,8 +56,12 @@ static void report(const struct install_opts *o, const struct oomk_settings *set
 	char buf[160];
 
 	printf("oomkiller: installed at %s\n", o->pin_dir);
-	printf("  candidates: name contains \"%s\"; none is killed below %s of RAM used\n",
-	       set->name, fmt_size(set->mem_threshold, buf, sizeof(buf)));
+	printf("  candidates: names containing %s", fmt_names(set, buf, sizeof(buf)));
+	printf("; none is %s below %s of RAM used\n",
+	       set->action == OOMK_ACTION_TERM ? "sent SIGTERM" : "killed",
+	       fmt_size(set->mem_threshold, buf, sizeof(buf)));
+	if (set->dry_run)
+		printf("  dry run: every kill is logged, nothing is signalled\n");
 	printf("  limits: %s\n", fmt_limits(set, buf, sizeof(buf)));
 	if (rand_err)
 		printf("  rand: no uprobe on %s: %s\n", o->libc ?: "a libc", strerror(-rand_err));

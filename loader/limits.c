@@ -62,11 +62,30 @@ const char *fmt_kill(const struct oomk_kill *k, char *buf, size_t len)
 	char value[NUM_LEN], max[NUM_LEN], used[NUM_LEN], threshold[NUM_LEN];
 	int limit = limit_index(k->limit);
 
-	snprintf(buf, len, "killed %u (%s): %s %s >= %s, used %s >= %s%s", k->pid, k->comm,
-		 limits[limit].name, fmt_limit(limit, k->value, value, sizeof(value)),
+	snprintf(buf, len, "%s %u (%s): %s %s >= %s, used %s >= %s%s",
+		 !k->signal		 ? "dry run, would have signalled" :
+		 k->signal == SIGTERM_NR ? "sent SIGTERM to" :
+					   "killed",
+		 k->pid, k->comm, limits[limit].name,
+		 fmt_limit(limit, k->value, value, sizeof(value)),
 		 fmt_limit(limit, k->max, max, sizeof(max)), fmt_size(k->used, used, sizeof(used)),
 		 fmt_size(k->mem_threshold, threshold, sizeof(threshold)),
-		 k->how == OOMK_BY_SWEEP ? ", swept" : "");
+		 k->how == OOMK_BY_SWEEP ? ", swept" :
+		 k->how == OOMK_BY_GRACE ? ", its grace after SIGTERM over" :
+					   "");
+	return buf;
+}
+
+/* "oomp", "oomp, worker; not worker-db": the names that make a candidate */
+const char *fmt_names(const struct oomk_settings *set, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < OOMK_PATTERNS && set->name[i][0]; i++)
+		n += snprintf(buf + n, len - n, "%s%s", i ? ", " : "", set->name[i]);
+	for (int i = 0; i < OOMK_PATTERNS && set->exclude[i][0] && n < len; i++)
+		n += snprintf(buf + n, len - n, "%s%s", i ? ", " : "; not ", set->exclude[i]);
 	return buf;
 }
 

@@ -10,6 +10,8 @@
 #include "oomkiller.h"
 
 #define OOMK_PIN_DIR	 "/sys/fs/bpf/oomkiller"
+#define OOMK_CONFIG	 "/etc/oomkiller.conf"
+#define SIGTERM_NR	 15 /* as BPF records it in oomk_kill.signal */
 #define OOMK_TICKER_COMM "oomkiller-tick"
 
 /* What install and run were asked for: the settings BPF reads, and where to put things. */
@@ -18,6 +20,9 @@ struct install_opts {
 	const char *pin_dir;
 	const char *libc; /* NULL: the libc oomkiller itself runs with */
 	__u32 max_procs; /* entries of procs: candidates tracked at once */
+	int name_from, exclude_from; /* which source set these lists last */
+	bool json; /* config: print as JSON */
+	bool changed; /* config: an option asked for a change */
 };
 
 extern bool verbose;
@@ -46,7 +51,14 @@ const char *fmt_size(__u64 bytes, char *buf, size_t len);
 const char *fmt_limit(int limit, __u64 v, char *buf, size_t len);
 const char *fmt_kill(const struct oomk_kill *k, char *buf, size_t len);
 const char *backend_name(__u32 backend);
+const char *fmt_names(const struct oomk_settings *set, char *buf, size_t len);
 const char *fmt_limits(const struct oomk_settings *set, char *buf, size_t len);
+
+/* json.c: "key": value and a separator; a NULL key prints the value alone */
+void json_str(FILE *f, const char *key, const char *s, size_t len, const char *sep);
+void json_num(FILE *f, const char *key, __u64 v, const char *sep);
+void json_bool(FILE *f, const char *key, bool v, const char *sep);
+void json_settings(FILE *f, const struct oomk_settings *set);
 
 /* snapshot.c: the pinned maps, read at one moment */
 struct proc_row {
@@ -76,6 +88,7 @@ extern const char *progname; /* "oomkiller" or "oomkiller-inspect", for messages
 
 /* options.c: 0 ok, 2 bad usage (already reported); -1 after --help was printed */
 int parse_install_opts(int argc, char **argv, struct install_opts *o, void (*help)(FILE *));
+int parse_config_opts(int argc, char **argv, struct install_opts *o, void (*help)(FILE *));
 int parse_pin_dir_opts(int argc, char **argv, const char **pin_dir, void (*help)(FILE *));
 
 /* pins.c */
@@ -97,6 +110,9 @@ int ticker_loop(const char *pin_dir, bool foreground);
 int ticker_spawn(const char *pin_dir);
 void ticker_stop(int pid);
 void lower_oom_score_adj(void);
+
+/* config.c */
+int config(int argc, char **argv, void (*help)(FILE *));
 
 /* status.c */
 int status(const char *pin_dir);

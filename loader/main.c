@@ -10,10 +10,13 @@ const char *progname = "oomkiller";
 static void help_policy(FILE *f)
 {
 	fprintf(f,
-		"Policy (a process is a candidate when its name contains --name; it is killed at\n"
-		"the event that makes it reach a limit, once used RAM reaches --mem-threshold):\n"
+		"Policy (a process is a candidate when its name contains a --name and no --exclude;\n"
+		"it is killed at the event that makes it reach a limit, once used RAM reaches\n"
+		"--mem-threshold):\n"
 		"  --mem-threshold=SIZE    kill nothing below this much RAM used (1G)\n"
-		"  --name=SUBSTR           candidates' names contain SUBSTR, 1 to 15 bytes (oomp)\n"
+		"  --name=SUBSTR           candidates' names contain SUBSTR, 1 to 15 bytes (oomp);\n"
+		"                          up to 4 times\n"
+		"  --exclude=SUBSTR        names containing SUBSTR are never candidates; up to 4\n"
 		"  --max-fds=N             file descriptors open at once (100)\n"
 		"  --max-writes=N          write calls on anything but a socket (100)\n"
 		"  --max-read=SIZE         bytes read from anything but a socket (10M)\n"
@@ -21,9 +24,18 @@ static void help_policy(FILE *f)
 		"  --max-rand=N            calls of libc rand() (100)\n"
 		"  --max-tcp-packets=N     TCP segments sent (1000)\n"
 		"  --tick=MS               how often si_meminfo is read (1000)\n"
-		"  --libc=PATH             the libc whose rand() is counted (oomkiller's own)\n"
-		"  --max-procs=N           candidates tracked at once (16384)\n"
+		"  --action=kill|term      SIGKILL at once, or SIGTERM then SIGKILL after --grace (kill)\n"
+		"  --grace=MS              from SIGTERM to SIGKILL with --action=term (5000)\n"
+		"  --dry-run[=yes|no]      log every kill, signal nothing (no)\n"
+		"  --config=FILE           key = value lines, the options' names as keys\n"
+		"                          (" OOMK_CONFIG " for install and run, if it exists)\n"
 		"SIZE is bytes, or a number with K, M or G (powers of 1024). A limit of 0 is off.\n");
+}
+
+static void help_load(FILE *f)
+{
+	fprintf(f, "  --libc=PATH             the libc whose rand() is counted (oomkiller's own)\n"
+		   "  --max-procs=N           candidates tracked at once (16384)\n");
 }
 
 static void help_common(FILE *f)
@@ -38,6 +50,7 @@ static void help_install(FILE *f)
 		   "Load and attach the policy, pin it under --pin-dir, start the ticker, exit.\n"
 		   "Enforcement goes on until 'oomkiller uninstall'.\n\n");
 	help_policy(f);
+	help_load(f);
 	help_common(f);
 }
 
@@ -46,6 +59,7 @@ static void help_run(FILE *f)
 	fprintf(f, "Usage: oomkiller [run] [OPTIONS]\n"
 		   "Install, then tick in the foreground; uninstall on Ctrl-C or SIGTERM.\n\n");
 	help_policy(f);
+	help_load(f);
 	help_common(f);
 }
 
@@ -53,6 +67,16 @@ static void help_uninstall(FILE *f)
 {
 	fprintf(f, "Usage: oomkiller uninstall [OPTIONS]\n"
 		   "Stop the ticker, detach every program and remove the pins.\n\n");
+	help_common(f);
+}
+
+static void help_config(FILE *f)
+{
+	fprintf(f, "Usage: oomkiller config [OPTIONS]\n"
+		   "Change the installed policy at once, keeping every counter; with no policy\n"
+		   "option, print it.\n\n");
+	help_policy(f);
+	fprintf(f, "  --json                  print the settings as JSON\n");
 	help_common(f);
 }
 
@@ -100,6 +124,11 @@ static int do_uninstall(int argc, char **argv)
 	return run_on_pin_dir(argc, argv, uninstall, help_uninstall);
 }
 
+static int do_config(int argc, char **argv)
+{
+	return config(argc, argv, help_config);
+}
+
 static int do_status(int argc, char **argv)
 {
 	return run_on_pin_dir(argc, argv, status, help_status);
@@ -116,6 +145,7 @@ static const struct cmd {
 	{ "uninstall", do_uninstall, help_uninstall },
 	{ "run", do_run, help_run },
 	{ "status", do_status, help_status },
+	{ "config", do_config, help_config },
 	{ "help", do_help, NULL },
 	{},
 };
@@ -127,6 +157,7 @@ static void usage(FILE *f)
 		   "  uninstall   stop the ticker, detach everything, remove the pins\n"
 		   "  run         install, tick in the foreground, uninstall on exit (default)\n"
 		   "  status      is the install whole and alive (exit 0), or degraded (exit 3)\n"
+		   "  config      show the installed policy, or change it live\n"
 		   "  help [COMMAND]\n"
 		   "'oomkiller help COMMAND' lists a command's options.\n");
 }

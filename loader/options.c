@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Command-line options: parsed and checked here, before anything is loaded. */
+/*
+ * Options, from the command line and from the config file: parsed and checked here, before
+ * anything is loaded or changed. Later sources override earlier ones: the defaults (or, for
+ * 'config', the installed settings), then the file, then the command line.
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +17,55 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* long options only; a limit's option is OPT_LIMIT + its OOMK_* index */
-enum { OPT_NAME = 256, OPT_MEM, OPT_TICK, OPT_PIN_DIR, OPT_LIBC, OPT_MAX_PROCS, OPT_LIMIT };
+enum {
+	OPT_NAME = 256,
+	OPT_EXCLUDE,
+	OPT_MEM,
+	OPT_TICK,
+	OPT_ACTION,
+	OPT_GRACE,
+	OPT_DRY_RUN,
+	OPT_LIBC,
+	OPT_MAX_PROCS,
+	OPT_CONFIG,
+	OPT_JSON,
+	OPT_PIN_DIR,
+	OPT_LIMIT,
+};
+
+enum { FROM_DEFAULTS, FROM_FILE, FROM_ARGV };
+
+/* what only some commands take; the policy options are for install, run and config */
+#define FOR_INSTALL (1 << 0)
+#define FOR_CONFIG  (1 << 1)
+
+static const struct {
+	struct option opt;
+	int cmds;
+} table[] = {
+	{ { "name", required_argument, NULL, OPT_NAME }, FOR_INSTALL | FOR_CONFIG },
+	{ { "exclude", required_argument, NULL, OPT_EXCLUDE }, FOR_INSTALL | FOR_CONFIG },
+	{ { "mem-threshold", required_argument, NULL, OPT_MEM }, FOR_INSTALL | FOR_CONFIG },
+	{ { "max-fds", required_argument, NULL, OPT_LIMIT + OOMK_FDS }, FOR_INSTALL | FOR_CONFIG },
+	{ { "max-writes", required_argument, NULL, OPT_LIMIT + OOMK_WRITES },
+	  FOR_INSTALL | FOR_CONFIG },
+	{ { "max-read", required_argument, NULL, OPT_LIMIT + OOMK_READ },
+	  FOR_INSTALL | FOR_CONFIG },
+	{ { "max-threads", required_argument, NULL, OPT_LIMIT + OOMK_THREADS },
+	  FOR_INSTALL | FOR_CONFIG },
+	{ { "max-rand", required_argument, NULL, OPT_LIMIT + OOMK_RAND },
+	  FOR_INSTALL | FOR_CONFIG },
+	{ { "max-tcp-packets", required_argument, NULL, OPT_LIMIT + OOMK_TCP },
+	  FOR_INSTALL | FOR_CONFIG },
+	{ { "tick", required_argument, NULL, OPT_TICK }, FOR_INSTALL | FOR_CONFIG },
+	{ { "action", required_argument, NULL, OPT_ACTION }, FOR_INSTALL | FOR_CONFIG },
+	{ { "grace", required_argument, NULL, OPT_GRACE }, FOR_INSTALL | FOR_CONFIG },
+	{ { "dry-run", optional_argument, NULL, OPT_DRY_RUN }, FOR_INSTALL | FOR_CONFIG },
+	{ { "libc", required_argument, NULL, OPT_LIBC }, FOR_INSTALL },
+	{ { "max-procs", required_argument, NULL, OPT_MAX_PROCS }, FOR_INSTALL },
+	{ { "json", no_argument, NULL, OPT_JSON }, FOR_CONFIG },
+	{ { "config", required_argument, NULL, OPT_CONFIG }, FOR_INSTALL | FOR_CONFIG },
+};
 
 static const struct option common_opts[] = {
 	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
@@ -52,6 +103,87 @@ static int parse_u64(const char *s, bool size, __u64 *out)
 	return 0;
 }
 
+static const char *parse_num(const char *val, bool size, __u64 *v, __u64 min, __u64 max)
+{
+	int err = parse_u64(val, size, v);
+
+	if (err == -ERANGE || (!err && (*v < min || *v > max)))
+		return "out of range";
+	if (err)
+		return size ? "expected bytes, or a number with K, M or G" :
+			      "expected a whole number";
+	return NULL;
+}
+
+/* Adds to a list of names; the first one from a source replaces what an earlier one gave. */
+static const char *add_pattern(char list[OOMK_PATTERNS][OOMK_COMM_LEN], int *from, int source,
+			       const char *val)
+{
+	int i = 0;
+
+	/* a comm holds 15 bytes: a longer name could never match */
+	if (!*val || strlen(val) >= OOMK_COMM_LEN)
+		return "a process name is 1 to 15 bytes";
+	if (*from != source)
+		memset(list, 0, OOMK_PATTERNS * OOMK_COMM_LEN);
+	*from = source;
+	while (i < OOMK_PATTERNS && list[i][0])
+		i++;
+	if (i == OOMK_PATTERNS)
+		return "at most 4 of them";
+	strcpy(list[i], val);
+	return NULL;
+}
+
+/* One option and its value, from any source; NULL, or what is wrong with the value. */
+static const char *apply(struct install_opts *o, int opt, const char *val, int source)
+{
+	struct oomk_settings *set = &o->set;
+	__u64 n = 0;
+	const char *err;
+
+	switch (opt) {
+	case OPT_LIMIT ... OPT_LIMIT + OOMK_NR_LIMITS - 1:
+		return parse_num(val, limits[opt - OPT_LIMIT].size, limit_max(set, opt - OPT_LIMIT),
+				 0, ~0ULL);
+	case OPT_MEM:
+		return parse_num(val, true, &set->mem_threshold, 0, ~0ULL);
+	case OPT_NAME:
+		return add_pattern(set->name, &o->name_from, source, val);
+	case OPT_EXCLUDE:
+		return add_pattern(set->exclude, &o->exclude_from, source, val);
+	case OPT_TICK:
+		err = parse_num(val, false, &n, 1, 3600 * 1000);
+		set->tick_ms = err ? set->tick_ms : n;
+		return err ? "expected milliseconds, 1 to 3600000" : NULL;
+	case OPT_GRACE:
+		err = parse_num(val, false, &n, 0, 3600 * 1000);
+		set->grace_ms = err ? set->grace_ms : n;
+		return err ? "expected milliseconds, 0 to 3600000" : NULL;
+	case OPT_ACTION:
+		if (strcmp(val, "kill") && strcmp(val, "term"))
+			return "expected kill or term";
+		set->action = strcmp(val, "kill") ? OOMK_ACTION_TERM : OOMK_ACTION_KILL;
+		return NULL;
+	case OPT_DRY_RUN:
+		if (val && strcmp(val, "yes") && strcmp(val, "no"))
+			return "expected yes or no";
+		set->dry_run = !val || !strcmp(val, "yes");
+		return NULL;
+	case OPT_MAX_PROCS:
+		/* as many as there can be processes: pid_max is at most 2^22 */
+		err = parse_num(val, false, &n, 1, 1 << 22);
+		o->max_procs = err ? o->max_procs : n;
+		return err ? "expected 1 to 4194304" : NULL;
+	case OPT_LIBC:
+		if (access(val, R_OK))
+			return strerror(errno);
+		o->libc = val;
+		return NULL;
+	}
+	return "not a setting";
+}
+
 /* Bad usage: one line saying what is wrong, then the command's usage; exit code 2. */
 static int bad(void (*help)(FILE *), const char *fmt, ...)
 {
@@ -66,140 +198,148 @@ static int bad(void (*help)(FILE *), const char *fmt, ...)
 	return 2;
 }
 
-static char **opt_argv;
-
-static void opt_start(char **argv)
+static int table_opt(const char *name, int cmd)
 {
-	opt_argv = argv;
-	opterr = 0; /* errors are reported by bad(), as oomkiller's */
-	optind = 1;
+	for (size_t i = 0; i < ARRAY_SIZE(table); i++)
+		if ((table[i].cmds & cmd) && !strcmp(table[i].opt.name, name))
+			return table[i].opt.val;
+	return -1;
 }
 
-/* The option getopt just stopped at. */
-static const char *argv_opt(void)
+/*
+ * The config file: "key = value" lines, keys the long options without "--", '#' comments.
+ * The file's values are kept in o->file_text, which o->libc may point into.
+ */
+static int read_config(struct install_opts *o, const char *path, int cmd, void (*help)(FILE *))
 {
-	return opt_argv[optind - 1];
-}
+	FILE *f = fopen(path, "re");
+	char line[512], *key, *val, *end, *copy;
+	const char *err;
+	int nr = 0, opt;
 
-static int common_opt(int c, const char **pin_dir, void (*help)(FILE *))
-{
-	switch (c) {
-	case OPT_PIN_DIR:
-		if (!*optarg)
-			return bad(help, "--pin-dir=: empty path");
-		*pin_dir = optarg;
-		return 0;
-	case 'v':
-		verbose = true;
-		return 0;
-	case 'h':
-		help(stdout);
-		return -1;
-	case ':':
-		return bad(help, "%s: needs a value", argv_opt());
+	if (!f)
+		return bad(help, "--config=%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		nr++;
+		line[strcspn(line, "#\n")] = '\0';
+		for (key = line; isspace((unsigned char)*key); key++)
+			;
+		if (!*key)
+			continue;
+		val = strchr(key, '=');
+		if (!val) {
+			fclose(f);
+			return bad(help, "%s:%d: expected key = value", path, nr);
+		}
+		for (end = val++; end > key && isspace((unsigned char)end[-1]); end--)
+			;
+		*end = '\0';
+		while (isspace((unsigned char)*val))
+			val++;
+		for (end = val + strlen(val); end > val && isspace((unsigned char)end[-1]); end--)
+			;
+		*end = '\0';
+		opt = table_opt(key, cmd);
+		copy = opt == OPT_LIBC ? strdup(val) : val;
+		err = opt < 0 || opt == OPT_CONFIG || opt == OPT_JSON ? "no such setting" :
+		      !copy					      ? strerror(ENOMEM) :
+			      apply(o, opt, copy, FROM_FILE);
+		if (err) {
+			fclose(f);
+			return bad(help, "%s:%d: %s: %s", path, nr, key, err);
+		}
+		o->changed = true;
 	}
-	return bad(help, "%s: unknown option", argv_opt());
+	fclose(f);
+	return 0;
 }
 
-static int no_operands(int argc, char **argv, void (*help)(FILE *))
+static int parse(int argc, char **argv, struct install_opts *o, int cmd, void (*help)(FILE *))
 {
+	struct option longopts[ARRAY_SIZE(table) + ARRAY_SIZE(common_opts)];
+	const char *config = NULL, *err;
+	size_t n = 0;
+	int c;
+
+	for (size_t i = 0; i < ARRAY_SIZE(table); i++)
+		if (table[i].cmds & cmd)
+			longopts[n++] = table[i].opt;
+	memcpy(&longopts[n], common_opts, sizeof(common_opts));
+	opterr = 0; /* errors are reported by bad(), as oomkiller's */
+
+	/* a first pass for --config: the file comes before the rest of the command line */
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1)
+		if (c == OPT_CONFIG)
+			config = optarg;
+	if (!config && cmd == FOR_INSTALL && !access(OOMK_CONFIG, F_OK))
+		config = OOMK_CONFIG;
+	if (config && read_config(o, config, cmd, help))
+		return 2;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_CONFIG:
+			continue;
+		case OPT_JSON:
+			o->json = true;
+			continue;
+		case OPT_PIN_DIR:
+			if (!*optarg)
+				return bad(help, "--pin-dir=: empty path");
+			o->pin_dir = optarg;
+			continue;
+		case 'v':
+			verbose = true;
+			continue;
+		case 'h':
+			help(stdout);
+			return -1;
+		case ':':
+			return bad(help, "%s: needs a value", argv[optind - 1]);
+		case '?':
+			return bad(help, "%s: unknown option", argv[optind - 1]);
+		}
+		err = apply(o, c, optarg, FROM_ARGV);
+		if (err)
+			return bad(help, "%s: %s", argv[optind - 1], err);
+		o->changed = true;
+	}
 	return optind < argc ? bad(help, "%s: unexpected argument", argv[optind]) : 0;
-}
-
-static int parse_size_opt(const char *name, bool size, __u64 *v, void (*help)(FILE *))
-{
-	int err = parse_u64(optarg, size, v);
-
-	if (!err)
-		return 0;
-	return bad(help, "--%s=%s: %s", name, optarg,
-		   err == -ERANGE ? "too large" :
-		   size		  ? "expected bytes, or a number with K, M or G" :
-				    "expected a whole number");
 }
 
 int parse_install_opts(int argc, char **argv, struct install_opts *o, void (*help)(FILE *))
 {
-	struct option longopts[5 + OOMK_NR_LIMITS + ARRAY_SIZE(common_opts)] = {
-		{ "name", required_argument, NULL, OPT_NAME },
-		{ "mem-threshold", required_argument, NULL, OPT_MEM },
-		{ "tick", required_argument, NULL, OPT_TICK },
-		{ "libc", required_argument, NULL, OPT_LIBC },
-		{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
-	};
-	__u64 n;
-	int c, err;
+	int err;
 
 	memset(o, 0, sizeof(*o));
 	o->set.schema = OOMK_SCHEMA;
-	strcpy(o->set.name, "oomp");
+	strcpy(o->set.name[0], "oomp");
 	o->set.mem_threshold = 1ULL << 30;
 	o->set.tick_ms = 1000;
+	o->set.grace_ms = 5000;
 	o->pin_dir = OOMK_PIN_DIR;
 	o->max_procs = OOMK_MAX_PROCS;
-	for (int i = 0; i < OOMK_NR_LIMITS; i++) {
-		longopts[5 + i] =
-			(struct option){ limits[i].option, required_argument, NULL, OPT_LIMIT + i };
+	for (int i = 0; i < OOMK_NR_LIMITS; i++)
 		*limit_max(&o->set, i) = limits[i].def;
-	}
-	memcpy(&longopts[5 + OOMK_NR_LIMITS], common_opts, sizeof(common_opts));
-
-	opt_start(argv);
-	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_LIMIT ... OPT_LIMIT + OOMK_NR_LIMITS - 1:
-			err = parse_size_opt(limits[c - OPT_LIMIT].option,
-					     limits[c - OPT_LIMIT].size,
-					     limit_max(&o->set, c - OPT_LIMIT), help);
-			break;
-		case OPT_MEM:
-			err = parse_size_opt("mem-threshold", true, &o->set.mem_threshold, help);
-			break;
-		case OPT_NAME:
-			/* a comm holds 15 bytes: a longer name could never match */
-			if (!*optarg || strlen(optarg) >= OOMK_COMM_LEN)
-				return bad(help, "--name=%s: a process name is 1 to 15 bytes",
-					   optarg);
-			strcpy(o->set.name, optarg);
-			continue;
-		case OPT_TICK:
-			if (parse_u64(optarg, false, &n) || !n || n > 3600 * 1000)
-				return bad(help, "--tick=%s: expected milliseconds, 1 to 3600000",
-					   optarg);
-			o->set.tick_ms = n;
-			continue;
-		case OPT_MAX_PROCS:
-			/* as many as there can be processes: pid_max is at most 2^22 */
-			if (parse_u64(optarg, false, &n) || !n || n > 1 << 22)
-				return bad(help, "--max-procs=%s: expected 1 to 4194304", optarg);
-			o->max_procs = n;
-			continue;
-		case OPT_LIBC:
-			if (access(optarg, R_OK))
-				return bad(help, "--libc=%s: %s", optarg, strerror(errno));
-			o->libc = optarg;
-			continue;
-		default:
-			err = common_opt(c, &o->pin_dir, help);
-		}
-		if (err)
-			return err;
-	}
-	if (!o->libc)
+	err = parse(argc, argv, o, FOR_INSTALL, help);
+	if (!err && !o->libc)
 		o->libc = own_libc();
-	return no_operands(argc, argv, help);
+	return err;
+}
+
+/* 'config': o->set holds the installed settings; what the options name changes. */
+int parse_config_opts(int argc, char **argv, struct install_opts *o, void (*help)(FILE *))
+{
+	return parse(argc, argv, o, FOR_CONFIG, help);
 }
 
 int parse_pin_dir_opts(int argc, char **argv, const char **pin_dir, void (*help)(FILE *))
 {
-	int c, err;
+	struct install_opts o = { .pin_dir = OOMK_PIN_DIR };
+	int err = parse(argc, argv, &o, 0, help);
 
-	*pin_dir = OOMK_PIN_DIR;
-	opt_start(argv);
-	while ((c = getopt_long(argc, argv, ":vh", common_opts, NULL)) != -1) {
-		err = common_opt(c, pin_dir, help);
-		if (err)
-			return err;
-	}
-	return no_operands(argc, argv, help);
+	*pin_dir = o.pin_dir;
+	return err;
 }
