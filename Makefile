@@ -8,8 +8,8 @@ CC ?= gcc
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
 PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev gcc make
-# for the tests only: their JSON is checked with a real parser
-PKGS += jq
+# for the tests only: JSON checked with a real parser, the unit and the man pages checked
+PKGS += jq systemd mandoc man-db
 
 CFLAGS := -g -O2 -Wall -Wextra -Wno-unused-parameter -Werror -I$(OUTPUT) -Ibpf -Iloader
 LDLIBS := -lbpf -lelf -lz
@@ -34,7 +34,10 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps test bench soak clean
+.PHONY: all deps test bench soak install clean
+
+PREFIX ?= /usr/local
+SBINDIR = $(PREFIX)/sbin
 .DELETE_ON_ERROR:
 
 all: oomkiller oomkiller-inspect
@@ -143,6 +146,21 @@ bench: oomkiller oomkiller-inspect $(TEST_PROGS) $(OUTPUT)/bench/bench $(BENCH_P
 	$(Q)cat bench/CHANGES.md >> $(OUTPUT)/bench/RESULTS.md
 	$(Q)mv $(OUTPUT)/bench/RESULTS.md bench/RESULTS.md
 	$(Q)cat bench/RESULTS.md
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: binaries, man pages, the unit, a sample config
+# (under share/doc: /etc/oomkiller.conf is the administrator's), bash completion.
+install: oomkiller oomkiller-inspect
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -D -m 0755 -t $(DESTDIR)$(SBINDIR) oomkiller oomkiller-inspect
+	$(Q)install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/man/man8 man/oomkiller.8 \
+		man/oomkiller-inspect.8
+	$(Q)install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	$(Q)sed 's|@SBINDIR@|$(SBINDIR)|' dist/oomkiller.service \
+		> $(DESTDIR)$(PREFIX)/lib/systemd/system/oomkiller.service
+	$(Q)install -D -m 0644 dist/oomkiller.conf $(DESTDIR)$(PREFIX)/share/doc/oomkiller/oomkiller.conf
+	$(Q)install -D -m 0644 dist/oomkiller.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/oomkiller
+	$(Q)ln -sf oomkiller $(DESTDIR)$(PREFIX)/share/bash-completion/completions/oomkiller-inspect
 
 clean:
 	$(call msg,CLEAN)
