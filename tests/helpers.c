@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* What the C tests share: running binaries, waiting on them, RAM, and the pinned maps. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
@@ -229,6 +231,35 @@ void release_ram(void *p, size_t bytes)
 {
 	if (p)
 		munmap(p, bytes);
+}
+
+pid_t start_peer(char *port, size_t len)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET,
+				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t addrlen = sizeof(addr);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	char buf[4096];
+	pid_t pid;
+
+	if (bind(s, (struct sockaddr *)&addr, sizeof(addr)) || listen(s, 256) ||
+	    getsockname(s, (struct sockaddr *)&addr, &addrlen))
+		return -1;
+	snprintf(port, len, "%d", ntohs(addr.sin_port));
+	pid = fork_child();
+	if (pid == 0) {
+		/* a reader per connection, so that no sender ever blocks on another */
+		for (int c; (c = accept(s, NULL, NULL)) >= 0; close(c)) {
+			if (fork() == 0) {
+				while (read(c, buf, sizeof(buf)) > 0)
+					;
+				_exit(0);
+			}
+		}
+		_exit(1);
+	}
+	close(s);
+	return pid;
 }
 
 int sh(char *out, size_t len, const char *fmt, ...)

@@ -34,33 +34,6 @@ static const struct {
 	{ "oomp_test_rand", "50" },   { "oomp_test_rw_below", NULL }, { "oomp_test_packets_udp", NULL },
 };
 
-static pid_t start_peer(void)
-{
-	struct sockaddr_in addr = { .sin_family = AF_INET,
-				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(addr);
-	int s = socket(AF_INET, SOCK_STREAM, 0);
-	char buf[4096];
-	pid_t pid;
-
-	if (bind(s, (struct sockaddr *)&addr, sizeof(addr)) || listen(s, 64) ||
-	    getsockname(s, (struct sockaddr *)&addr, &len))
-		return -1;
-	snprintf(port, sizeof(port), "%d", ntohs(addr.sin_port));
-	pid = fork_child();
-	if (pid == 0) {
-		for (int c; (c = accept(s, NULL, NULL)) >= 0; close(c))
-			if (fork() == 0) {
-				while (read(c, buf, sizeof(buf)) > 0)
-					;
-				_exit(0);
-			}
-		_exit(1);
-	}
-	close(s);
-	return pid;
-}
-
 /* "VmRSS" or "RssAnon" (the heap and stacks: where a leak would show), in KiB */
 static long rss_kb(pid_t pid, const char *field)
 {
@@ -100,8 +73,9 @@ int main(int argc, char **argv)
 	srand(getpid());
 	if (!access(pin_dir, F_OK))
 		oomkiller(pin_dir, "uninstall", NULL);
-	if (install_gated(pin_dir, NULL) || open_gate(pin_dir) || start_peer() < 0 ||
-	    map_lookup(pin_dir, "settings", 0, &set) || map_lookup(pin_dir, "state", 0, &st0)) {
+	if (install_gated(pin_dir, NULL) || open_gate(pin_dir) ||
+	    start_peer(port, sizeof(port)) < 0 || map_lookup(pin_dir, "settings", 0, &set) ||
+	    map_lookup(pin_dir, "state", 0, &st0)) {
 		fprintf(stderr, "soak: setting up failed\n");
 		oomkiller(pin_dir, "uninstall", NULL);
 		return 1;

@@ -62,6 +62,7 @@ void reap_children(void); /* SIGKILL and reap every child left */
 __u64 ram_used(void); /* totalram - freeram, as si_meminfo says */
 void *hold_ram(size_t bytes); /* touched, so it counts as used */
 void release_ram(void *p, size_t bytes);
+pid_t start_peer(char *port, size_t len); /* a TCP sink on 127.0.0.1: its port in port */
 int sh(char *out, size_t len, const char *fmt, ...); /* /bin/sh -c: its stdout, exit code */
 int pinned_fd(const char *pin_dir, const char *map);
 int map_lookup(const char *pin_dir, const char *map, __u32 key, void *value);

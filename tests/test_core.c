@@ -66,30 +66,6 @@ static void test_gate_and_sweep(const char *pin_dir)
 	ASSERT_EQ(st.kills, 1, "kills");
 }
 
-static pid_t start_peer(char *port, size_t len)
-{
-	struct sockaddr_in addr = { .sin_family = AF_INET,
-				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t addrlen = sizeof(addr);
-	int s = socket(AF_INET, SOCK_STREAM, 0);
-	char buf[4096];
-	pid_t pid;
-
-	if (bind(s, (struct sockaddr *)&addr, sizeof(addr)) || listen(s, 8) ||
-	    getsockname(s, (struct sockaddr *)&addr, &addrlen))
-		return -1;
-	snprintf(port, len, "%d", ntohs(addr.sin_port));
-	pid = fork_child();
-	if (pid == 0) {
-		for (int c; (c = accept(s, NULL, NULL)) >= 0; close(c))
-			while (read(c, buf, sizeof(buf)) > 0)
-				;
-		_exit(1);
-	}
-	close(s);
-	return pid;
-}
-
 static void *idle(void *arg)
 {
 	return arg;

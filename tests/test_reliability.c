@@ -330,34 +330,19 @@ static void test_bystander_swarm(const char *pin_dir)
 	static const char *const violators[] = { "oomp_test_fds", "oomp_test_threads",
 						 "oomp_test_reads", "oomp_test_writes",
 						 "oomp_test_rand" };
-	struct sockaddr_in addr = { .sin_family = AF_INET,
-				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(addr);
-	int s = socket(AF_INET, SOCK_STREAM, 0), survived = 0, killed = 0;
+	int survived = 0, killed = 0;
 	pid_t swarm[200], peer;
-	char buf[4096];
+	char port[16];
 
 	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install") ||
-	    !ASSERT_EQ(open_gate(pin_dir), 0, "gate opens") ||
-	    !ASSERT_TRUE(!bind(s, (struct sockaddr *)&addr, sizeof(addr)) && !listen(s, 256) &&
-				 !getsockname(s, (struct sockaddr *)&addr, &len),
-			 "peer socket"))
+	    !ASSERT_EQ(open_gate(pin_dir), 0, "gate opens"))
 		return;
-	peer = fork_child();
-	if (peer == 0) {
-		/* one reader per connection, so no sender ever blocks */
-		for (int c; (c = accept(s, NULL, NULL)) >= 0; close(c))
-			if (fork() == 0) {
-				while (read(c, buf, sizeof(buf)) > 0)
-					;
-				_exit(0);
-			}
-		_exit(1);
-	}
+	peer = start_peer(port, sizeof(port));
+	ASSERT_TRUE(peer > 0, "loopback TCP peer");
 	for (int i = 0; i < 200; i++) {
 		swarm[i] = fork_child();
 		if (swarm[i] == 0)
-			bystander(ntohs(addr.sin_port));
+			bystander(atoi(port));
 	}
 	for (size_t i = 0; i < sizeof(violators) / sizeof(violators[0]); i++)
 		killed += wait_child(spawn(violators[i], NULL), 20000) == KILLED;
@@ -366,7 +351,6 @@ static void test_bystander_swarm(const char *pin_dir)
 	ASSERT_EQ(survived, 200, "every bystander survived");
 	ASSERT_EQ(killed, 5, "every violator beside them was killed");
 	ASSERT_TRUE(alive(peer), "the TCP peer survived");
-	close(s);
 }
 
 /* Never candidates, whatever --name says: init, kernel threads, oomkiller's own processes. */
