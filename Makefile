@@ -9,7 +9,7 @@ ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
 PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev gcc make
 # for the tests only: JSON checked with a real parser, the unit and the man pages checked
-PKGS += jq systemd mandoc man-db
+PKGS += jq systemd mandoc man-db procps
 
 CFLAGS := -g -O2 -Wall -Wextra -Wno-unused-parameter -Werror -I$(OUTPUT) -Ibpf -Iloader
 LDLIBS := -lbpf -lelf -lz
