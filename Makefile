@@ -135,9 +135,12 @@ $(OUTPUT)/bench/oomp_bench_loop: $(OUTPUT)/bench/bench_loop
 	$(Q)cp $< $@
 
 # 5 minutes of churn, as root: writes tests/SOAK.md.
+SOAK_TARGETS := Targets: 0 missed, 0 wrong, 0 other exits, the kill log equal to the kills \
+	waitpid saw, procs back to its baseline, the ticker's anonymous RSS flat (its file-backed \
+	RSS grows once, as it first runs the code that logs a kill).
 soak: oomkiller $(TEST_PROGS) $(OUTPUT)/tests/soak
-	$(Q)printf '# Soak\n\n`make soak` on %s, Linux %s.\n\n' "$$(date -u +%F)" "$$(uname -r)" \
-		> tests/SOAK.md
+	$(Q)printf '# Soak\n\n`make soak` on %s, Linux %s. %s\n\n' "$$(date -u +%F)" "$$(uname -r)" \
+		"$(SOAK_TARGETS)" > tests/SOAK.md
 	$(Q)$(OUTPUT)/tests/soak --seconds=300 | tee -a tests/SOAK.md
 
 # About 5 minutes, as root: rewrites bench/RESULTS.md, then appends bench/CHANGES.md to it.

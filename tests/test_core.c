@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The enforcing core against the real kernel: install, the gate, every limit, uninstall. */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include "test.h"
 
 #define NR_PROGS 9 /* links where fexit is refused: every oomk_* program but oomk_meminfo */
@@ -131,40 +128,12 @@ static void test_limits(const char *pin_dir)
 	ASSERT_EQ(st.kills, 8, "kills");
 }
 
-/* prctl(PR_SET_NAME) into the pattern makes a candidate; out of it, a bystander again. */
-static void test_rename(const char *pin_dir)
-{
-	const char *const names[][2] = { { "oomp_renamed", NULL }, { "oomp_renamed", "renamed" } };
-	const int expect[] = { KILLED, EXIT(0) };
-	int fd = open("/dev/null", O_WRONLY);
-
-	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install") ||
-	    !ASSERT_EQ(open_gate(pin_dir), 0, "gate opens"))
-		return;
-	for (int i = 0; i < 2; i++) {
-		pid_t pid = fork_child();
-
-		if (pid == 0) {
-			for (int n = 0; n < 2 && names[i][n]; n++)
-				prctl(PR_SET_NAME, names[i][n]);
-			for (int n = 0; n < 200; n++)
-				if (write(fd, "", 1) != 1)
-					_exit(1);
-			_exit(0);
-		}
-		ASSERT_EQ(wait_child(pid, 5000), expect[i],
-			  names[i][1] ? "renamed out" : "renamed in");
-	}
-	close(fd);
-}
-
 int main(void)
 {
 	static const struct test tests[] = {
 		{ "install_uninstall", test_install_uninstall },
 		{ "gate_and_sweep", test_gate_and_sweep },
 		{ "limits", test_limits },
-		{ "rename", test_rename },
 		{},
 	};
 

@@ -214,30 +214,45 @@ static void test_pid_reuse(const char *pin_dir)
 	ASSERT_EQ(new, old, "the second process got the first one's pid");
 }
 
-/* Writing /proc/self/comm into the pattern makes a candidate; out of it, a bystander. */
-static void test_comm_write(const char *pin_dir)
+/*
+ * A process is judged by its name now: renamed into the pattern it is a candidate, out of it a
+ * bystander, by prctl(PR_SET_NAME) or by a write to /proc/self/comm ("comm:" below).
+ */
+static void test_renames(const char *pin_dir)
 {
-	static const char *const names[2] = { "oomp_by_comm", "by_comm" };
-	const int expect[2] = { KILLED, EXIT(0) };
+	static const struct {
+		const char *steps[2];
+		int expect;
+	} cases[] = {
+		{ { "oomp_renamed" }, KILLED },
+		{ { "oomp_renamed", "renamed" }, EXIT(0) },
+		{ { "comm:oomp_by_comm" }, KILLED },
+		{ { "oomp_first", "comm:by_comm" }, EXIT(0) },
+	};
 
 	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install") ||
 	    !ASSERT_EQ(open_gate(pin_dir), 0, "gate opens"))
 		return;
-	for (int i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		pid_t pid = fork_child();
 
 		if (pid == 0) {
 			int comm = open("/proc/self/comm", O_WRONLY), null = open("/dev/null", 1);
 
-			prctl(PR_SET_NAME, "oomp_first");
-			if (comm < 0 || write(comm, names[i], strlen(names[i])) < 0)
-				_exit(3);
+			for (int n = 0; n < 2 && cases[i].steps[n]; n++) {
+				const char *name = cases[i].steps[n];
+
+				if (strncmp(name, "comm:", 5))
+					prctl(PR_SET_NAME, name);
+				else if (write(comm, name + 5, strlen(name + 5)) < 0)
+					_exit(3);
+			}
 			for (int n = 0; n < 200; n++)
 				if (write(null, "", 1) != 1)
 					_exit(1);
 			_exit(0);
 		}
-		ASSERT_EQ(wait_child(pid, 5000), expect[i], names[i]);
+		ASSERT_EQ(wait_child(pid, 5000), cases[i].expect, cases[i].steps[0]);
 	}
 }
 
@@ -408,7 +423,7 @@ int main(void)
 		{ "no_rand", test_no_rand },
 		{ "procs_full", test_procs_full },
 		{ "pid_reuse", test_pid_reuse },
-		{ "comm_write", test_comm_write },
+		{ "renames", test_renames },
 		{ "pin_modes", test_pin_modes },
 		{ "spoofed_sysinfo", test_spoofed_sysinfo },
 		{ "bystander_swarm", test_bystander_swarm },
