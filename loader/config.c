@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
 #include "loader.h"
 
 static void print_settings(const char *pin_dir, const struct oomk_settings *set)
@@ -17,19 +16,6 @@ static void print_settings(const char *pin_dir, const struct oomk_settings *set)
 	printf("  action: %s, grace %llu ms%s\n", set->action == OOMK_ACTION_TERM ? "term" : "kill",
 	       (unsigned long long)set->grace_ms, set->dry_run ? "; DRY RUN" : "");
 	printf("  tick: %u ms\n", set->tick_ms);
-}
-
-/* One map update, then every process judged again: the change is whole when it is seen. */
-static int write_pinned(const char *pin_dir, const struct oomk_settings *set)
-{
-	int fd = pinned_map(pin_dir, "settings"), err;
-	__u32 zero = 0;
-
-	if (fd < 0)
-		return fd;
-	err = bpf_map_update_elem(fd, &zero, set, BPF_EXIST) ? -errno : judge_all(pin_dir);
-	close(fd);
-	return err;
 }
 
 int config(int argc, char **argv, void (*help)(FILE *))
@@ -52,7 +38,7 @@ int config(int argc, char **argv, void (*help)(FILE *))
 	o.name_from = o.exclude_from = 0;
 	parse_config_opts(argc, argv, &o, help);
 	if (o.changed) {
-		err = write_pinned(o.pin_dir, &o.set);
+		err = write_pinned_settings(o.pin_dir, &o.set);
 		if (err) {
 			p_err("changing the settings: %s", strerror(-err));
 			goto cleanup;

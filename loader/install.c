@@ -106,8 +106,7 @@ static int tick_here(const char *pin_dir, int lock)
 static int restart_ticker(const char *pin_dir, bool foreground)
 {
 	struct oomk_settings set;
-	__u32 zero = 0;
-	int fd, err;
+	int err;
 
 	err = pinned_settings(pin_dir, &set);
 	if (err) {
@@ -119,10 +118,7 @@ static int restart_ticker(const char *pin_dir, bool foreground)
 		return 1;
 	}
 	set.ticker_pid = foreground ? getpid() : ticker_spawn(pin_dir);
-	fd = pinned_map(pin_dir, "settings");
-	err = fd < 0 ? fd : bpf_map_update_elem(fd, &zero, &set, 0) ? -errno : judge_all(pin_dir);
-	if (fd >= 0)
-		close(fd);
+	err = write_pinned_settings(pin_dir, &set);
 	if (err) {
 		p_err("restarting the ticker: %s", strerror(-err));
 		return 1;

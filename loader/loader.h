@@ -98,6 +98,7 @@ int pinned_map(const char *pin_dir, const char *name);
 int pinned_settings(const char *pin_dir, struct oomk_settings *set);
 void pin_err(const char *pin_dir, int err);
 int judge_all(const char *pin_dir);
+int write_pinned_settings(const char *pin_dir, const struct oomk_settings *set);
 int pin_dir_remove(const char *pin_dir);
 enum { PINS_NONE, PINS_INSTALLED, PINS_PARTIAL };
 

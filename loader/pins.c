@@ -136,6 +136,19 @@ void pin_err(const char *pin_dir, int err)
 	}
 }
 
+/* One map update, then every process judged again: the change is whole when it is seen. */
+int write_pinned_settings(const char *pin_dir, const struct oomk_settings *set)
+{
+	int fd = pinned_map(pin_dir, "settings"), err;
+	__u32 zero = 0;
+
+	if (fd < 0)
+		return fd;
+	err = bpf_map_update_elem(fd, &zero, set, BPF_EXIST) ? -errno : judge_all(pin_dir);
+	close(fd);
+	return err;
+}
+
 /* Has BPF judge every process by the settings: reading the pinned iterator runs it. */
 int judge_all(const char *pin_dir)
 {
