@@ -6,7 +6,6 @@
 
 #define SIGKILL		  9
 #define SIGTERM		  15
-#define PF_KTHREAD	  0x00200000
 #define OOM_SCORE_ADJ_MIN (-1000)
 
 extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym;

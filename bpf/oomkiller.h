@@ -60,7 +60,7 @@ struct oomk_proc {
 	__u32 limit; /* OOMK_* limit crossed, valid unless state is OOMK_OK */
 	__u64 value; /* the counter's value when it crossed */
 	__u64 max; /* the limit it reached */
-	__u64 term_ns; /* CLOCK_BOOTTIME of the SIGTERM, in state OOMK_TERMED */
+	__u64 term_ns; /* CLOCK_BOOTTIME when it was acted on: the grace counts from it */
 };
 
 /* oomk_kill.how */

@@ -7,8 +7,6 @@
 #include <bpf/bpf_core_read.h>
 #include "proc.bpf.h"
 
-#define PF_KTHREAD 0x00200000
-
 char LICENSE[] SEC("license") = "GPL";
 
 static __always_inline bool contains(const char *s, const char *pat)

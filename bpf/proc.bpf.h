@@ -5,6 +5,8 @@
 
 #include "maps.bpf.h"
 
+#define PF_KTHREAD 0x00200000 /* include/linux/sched.h: not in BTF */
+
 /* kill.bpf.c */
 int oomk_cross_current(struct oomk_proc *p, __u32 limit, __u64 value, __u64 max);
 int oomk_cross_task(__u32 tgid, __u32 limit, __u64 value, __u64 max);
@@ -13,12 +15,12 @@ int oomk_sweep(void);
 int oomk_mem_sysinfo(__u32 tgid, __u64 ubuf);
 
 /*
- * The procs entry of the current process if it is a candidate. Every syscall of every
- * process comes here: for a process without task storage, the common case, it costs one load.
+ * The procs entry of task's process if it is a candidate; task is current. Every syscall of
+ * every process comes here: for a process without task storage, the common case, it costs one
+ * load.
  */
-static __always_inline struct oomk_proc *current_proc(void)
+static __always_inline struct oomk_proc *current_proc(struct task_struct *task)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 tgid;
 
 	if (!task->group_leader->bpf_storage)

@@ -8,7 +8,7 @@
 SEC("uprobe")
 int BPF_KPROBE(oomk_rand)
 {
-	struct oomk_proc *p = current_proc();
+	struct oomk_proc *p = current_proc(bpf_get_current_task_btf());
 	struct oomk_settings *cfg = oomk_settings();
 	__u64 now;
 

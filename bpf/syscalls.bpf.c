@@ -138,7 +138,7 @@ int BPF_PROG(oomk_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	if (regs->orig_ax == __NR_sysinfo)
 		return oomk_mem_sysinfo(task->tgid, regs->di);
-	p = current_proc();
+	p = current_proc(task);
 	cfg = oomk_settings();
 	if (!p || !cfg)
 		return 0;

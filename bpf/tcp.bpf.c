@@ -26,7 +26,7 @@ struct {
 SEC("tp_btf/tcp_sendmsg_locked")
 int BPF_PROG(oomk_tcp_send, struct sock *sk)
 {
-	struct oomk_proc *p = current_proc();
+	struct oomk_proc *p = current_proc(bpf_get_current_task_btf());
 	struct sk_owner *o;
 
 	o = bpf_sk_storage_get(&owners, sk, 0, p ? BPF_SK_STORAGE_GET_F_CREATE : 0);

@@ -15,7 +15,7 @@ int BPF_PROG(oomk_thread, struct task_struct *parent, struct task_struct *child)
 	/* A new process starts from zero at its own first event; only threads count here. */
 	if (child->pid == child->tgid)
 		return 0;
-	p = current_proc();
+	p = current_proc(bpf_get_current_task_btf());
 	cfg = oomk_settings();
 	if (p && cfg && charge(&p->threads, 1, cfg->max_threads, &now))
 		oomk_cross_current(p, OOMK_THREADS, now, cfg->max_threads);
