@@ -8,15 +8,16 @@ CC ?= gcc
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
 PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev gcc make
-# for the tests only: JSON checked with a real parser, the unit and the man pages checked
-PKGS += jq systemd mandoc man-db procps
+# for the tests only: JSON checked with a real parser, the unit and the man pages checked,
+# a second C library (musl) whose rand() must be counted too
+PKGS += jq systemd mandoc man-db procps musl-tools
 
 CFLAGS := -g -O2 -Wall -Wextra -Wno-unused-parameter -Werror -I$(OUTPUT) -Ibpf -Iloader
 LDLIBS := -lbpf -lelf -lz
 # clang -target bpf does not search the host's arch include dirs (asm/unistd.h); pass them on
 CLANG_BPF_SYS_INCLUDES = $(shell $(CLANG) -v -E - </dev/null 2>&1 \
 	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
-BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
+BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
 
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(wildcard bpf/*.bpf.c))
 LOADER_OBJS := $(patsubst loader/%.c,$(OUTPUT)/loader/%.o,$(wildcard loader/*.c))
@@ -43,7 +44,7 @@ SBINDIR = $(PREFIX)/sbin
 all: oomkiller oomkiller-inspect
 
 deps:
-	$(Q)missing=$$(for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	$(Q)missing=$$(for p in $(PKGS); do dpkg -s $$p:$$(dpkg --print-architecture) >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "  APT      $$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -52,9 +53,11 @@ deps:
 $(OUTPUT) $(OUTPUT)/loader $(OUTPUT)/inspect $(OUTPUT)/tests $(OUTPUT)/bench:
 	$(Q)mkdir -p $@
 
+# the kernel BTF vmlinux.h is made from (the guests of make test-kernels use a copy of it)
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 # Written every build, replaced only when the kernel's BTF changed, so nothing rebuilds for nothing.
 $(OUTPUT)/vmlinux.h: FORCE | deps $(OUTPUT)
-	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.new
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.new
 	$(Q)cmp -s $@.new $@ || { printf '  %-8s %s\n' GEN $@; mv $@.new $@; }
 	$(Q)rm -f $@.new
 
@@ -90,9 +93,22 @@ oomkiller-inspect: $(INSPECT_OBJS) $(SHARED_OBJS)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-$(TEST_PROGS): $(OUTPUT)/tests/%: tests/progs/%.c tests/progs/progs.h | $(OUTPUT)/tests
+$(TEST_PROGS): $(OUTPUT)/tests/%: tests/progs/%.c $(wildcard tests/progs/*.h) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
+
+# int $0x80 takes 32-bit pointers: its buffer must be below 4 GiB, in a non-PIE binary
+$(OUTPUT)/tests/oomp_test_int80: CFLAGS += -fno-pie -no-pie
+# static: no dynamic loader reading libraries before main(), so it reads exactly what it says
+$(OUTPUT)/tests/oomp_test_read_exact: CFLAGS += -static
+
+# The rand workload linked against musl (musl-tools): rand() in a libc not oomkiller's own.
+MUSL_CC ?= musl-gcc
+$(OUTPUT)/tests/oomp_test_rand_musl: tests/progs/oomp_test_rand.c tests/progs/progs.h \
+		| $(OUTPUT)/tests deps
+	$(call msg,MUSL-CC,$@)
+	$(Q)$(MUSL_CC) $(filter-out -I%,$(CFLAGS)) -pthread $< -o $@
+TEST_PROGS += $(OUTPUT)/tests/oomp_test_rand_musl
 
 $(TEST_BINS): $(OUTPUT)/tests/%: tests/%.c tests/helpers.c tests/test.h bpf/oomkiller.h \
 		| $(OUTPUT)/tests deps
@@ -170,3 +186,19 @@ clean:
 	$(Q)rm -rf $(OUTPUT) oomkiller oomkiller-inspect
 
 FORCE:
+
+# make test-kernels [KERNELS="6.1 6.12"] [TESTS=".output/tests/test_..."]: what make test
+# builds, run under qemu against Debian's newest kernel of each series (downloaded once to
+# .output/kernels/, where each console log is kept); a line per kernel, then the totals.
+# One kernel, one test: make test-kernels KERNELS=6.12 TESTS=.output/tests/test_core
+# make test-kernels-arm64 [ARM64_KERNELS=6.12]: a cross build, the policy's ten programs on
+# Debian's arm64 kernel (not in CI). More in ci/kernels/README.
+KERNELS ?= 6.1 6.12
+TESTS ?= $(TEST_BINS)
+ARM64_KERNELS ?= 6.12
+.PHONY: test-kernels test-kernels-arm64
+test-kernels: oomkiller oomkiller-inspect $(TEST_PROGS) $(TEST_BINS) $(OUTPUT)/tests/soak
+	$(Q)KERNELS="$(KERNELS)" VMLINUX_BTF=$(VMLINUX_BTF) ci/kernels/run $(TESTS)
+
+test-kernels-arm64: deps
+	$(Q)KERNELS="$(ARM64_KERNELS)" ci/kernels/run-arm64

@@ -46,16 +46,36 @@ __oomk_map struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } kills SEC(".maps");
 
+/* Written by the ticker, read by the tools: no program uses it. */
+__oomk_map struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, OOMK_LIBCS);
+	__type(key, __u32);
+	__type(value, struct oomk_libc);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} libcs SEC(".maps");
+
 /*
- * The mark of a candidate, on its group leader. Its value is of no use: having task storage
- * at all is what the hot path tests, one load from task_struct, since most tasks have none.
+ * The mark of a candidate on its group leader. Having task storage at all is what the hot path
+ * tests, one load from task_struct, since most tasks have none: candidates have a mark here,
+ * oomkiller's own processes one in "own".
  */
 __oomk_map struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, __u8);
+	__type(value, struct oomk_mark);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } marks SEC(".maps");
+
+/* Put on by install through a pidfd: OOMK_OWN_* bits. No other process can take it over. */
+__oomk_map struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} own SEC(".maps");
 
 static __always_inline struct oomk_settings *oomk_settings(void)
 {
@@ -69,6 +89,14 @@ static __always_inline struct oomk_state *oomk_state(void)
 	__u32 zero = 0;
 
 	return bpf_map_lookup_elem(&state, &zero);
+}
+
+/* OOMK_OWN_* bits of task's process: 0 for every process but oomkiller's own. */
+static __always_inline __u32 own_bits(struct task_struct *leader)
+{
+	__u32 *bits = bpf_task_storage_get(&own, leader, 0, 0);
+
+	return bits ? *bits : 0;
 }
 
 #endif /* __MAPS_BPF_H */

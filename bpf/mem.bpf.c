@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The memory gate: nothing is killed until si_meminfo reports at least mem_threshold used. */
+/*
+ * The memory gate: nothing is killed until si_meminfo reports at least mem_threshold used.
+ * Each tick of the ticker, whichever backend reads si_meminfo, sweeps.
+ */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "proc.bpf.h"
+#include "mem.bpf.h"
 
 /* Set by the loader to the backend it probed; the other one is dead code to the verifier. */
 const volatile __u32 mem_backend = OOMK_MEM_SYSCALL;
@@ -20,19 +24,18 @@ static __always_inline void reading(__u64 total, __u64 free, __u32 unit)
 	st->reading_ns = bpf_ktime_get_boot_ns();
 	st->readings++;
 	st->gate = st->used >= cfg->mem_threshold;
-	oomk_sweep();
 }
 
-/* A sysinfo(2) returned: if it was the ticker's, ubuf holds what si_meminfo filled in. */
-__noinline int oomk_mem_sysinfo(__u32 tgid, __u64 ubuf)
+/* Only the ticker's mark, which install put on it, makes a sysinfo(2) a reading and a tick. */
+__noinline int oomk_mem_sysinfo(__u64 ubuf)
 {
-	struct oomk_settings *cfg = oomk_settings();
 	struct sysinfo si;
 
-	if (mem_backend != OOMK_MEM_SYSCALL || !cfg || tgid != cfg->ticker_pid ||
-	    bpf_probe_read_user(&si, sizeof(si), (void *)ubuf))
+	if (!(own_bits(bpf_get_current_task_btf()) & OOMK_OWN_TICKER))
 		return 0;
-	reading(si.totalram, si.freeram, si.mem_unit);
+	if (mem_backend == OOMK_MEM_SYSCALL && !bpf_probe_read_user(&si, sizeof(si), (void *)ubuf))
+		reading(si.totalram, si.freeram, si.mem_unit);
+	oomk_sweep();
 	return 0;
 }
 

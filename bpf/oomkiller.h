@@ -7,17 +7,19 @@
 #define __OOMKILLER_H
 
 /* Bump whenever a pinned map's layout changes: tools refuse pins of another schema. */
-#define OOMK_SCHEMA    4
+#define OOMK_SCHEMA    5
 
 #define OOMK_COMM_LEN  16
 #define OOMK_MAX_PROCS 16384
 #define OOMK_KILL_LOG  256 /* kills the log keeps; older ones are overwritten */
 #define OOMK_PATTERNS  4 /* --name and --exclude, each */
+#define OOMK_LIBCS     32 /* C libraries whose rand() can be probed at once */
+#define OOMK_PATH_LEN  128
 
-/* The limits, in the order every table and option list uses. */
+/* The limits, in the order of every table and option list: indexes of count[] and max[]. */
 enum {
-	OOMK_FDS,
-	OOMK_WRITES,
+	OOMK_FDS, /* descriptors open now */
+	OOMK_WRITES, /* the others count from when the process was judged a candidate */
 	OOMK_READ,
 	OOMK_THREADS,
 	OOMK_RAND,
@@ -28,7 +30,8 @@ enum {
 /* oomk_proc.state */
 enum {
 	OOMK_OK,
-	OOMK_OVER, /* crossed a limit while the gate was closed: the sweep acts on it */
+	OOMK_OVER, /* over a limit in force, not yet signalled: the gate was closed, or a signal
+		    * was refused; its next event or the next sweep acts on it */
 	OOMK_KILLED, /* SIGKILL sent */
 	OOMK_TERMED, /* SIGTERM sent (--action=term): SIGKILL follows after --grace */
 	OOMK_SPARED, /* would have been signalled, but this is a dry run */
@@ -50,17 +53,28 @@ enum {
 struct oomk_proc {
 	char comm[OOMK_COMM_LEN];
 	__u64 start_ns; /* group leader's start_time: tells a reused pid apart */
-	__u64 fds; /* fd table entries in use, last measured */
-	__u64 writes;
-	__u64 read_bytes;
-	__u64 threads;
-	__u64 rand;
-	__u64 tcp_segs;
+	__u64 count[OOMK_NR_LIMITS]; /* by OOMK_* limit */
 	__u32 state;
-	__u32 limit; /* OOMK_* limit crossed, valid unless state is OOMK_OK */
-	__u64 value; /* the counter's value when it crossed */
+	__u32 limit; /* OOMK_* limit it is over, valid unless state is OOMK_OK */
+	__u64 value; /* the counter's value when it was found over */
 	__u64 max; /* the limit it reached */
 	__u64 term_ns; /* CLOCK_BOOTTIME when it was acted on: the grace counts from it */
+	__u32 queued; /* a signal BPF decided but could not send from where it was: the ticker
+		       * sends it (kernels without bpf_send_signal_task) */
+	__u32 queued_how; /* OOMK_BY_*, for the kill log */
+};
+
+/* Value of the pinned task storage "marks", on a candidate's group leader. */
+struct oomk_mark {
+	__u64 start_ns; /* its start_time: through a pidfd, the ticker checks it is the one */
+	__u32 mark; /* OOMK_MARK_* */
+	__u32 pad;
+};
+
+/* oomk_mark.mark */
+enum {
+	OOMK_MARK_TRACKED = 1,
+	OOMK_MARK_UNTRACKED, /* procs was full: counted once in oomk_state.untracked */
 };
 
 /* oomk_kill.how */
@@ -92,21 +106,16 @@ struct oomk_settings {
 	char name[OOMK_PATTERNS][OOMK_COMM_LEN]; /* candidates' names contain one of these */
 	char exclude[OOMK_PATTERNS][OOMK_COMM_LEN]; /* and none of these */
 	__u64 mem_threshold; /* bytes used, totalram - freeram */
-	__u64 max_fds; /* 0 disables a limit */
-	__u64 max_writes;
-	__u64 max_read;
-	__u64 max_threads;
-	__u64 max_rand;
-	__u64 max_tcp;
+	__u64 max[OOMK_NR_LIMITS]; /* by OOMK_* limit; 0 disables one */
 	__u64 grace_ms; /* from SIGTERM to SIGKILL, with OOMK_ACTION_TERM */
-	__u64 own_ino[2]; /* oomkiller's binaries (oomkiller, oomkiller-inspect): never candidates */
-	__u32 own_dev[2];
+	__u64 progs; /* bit per skeleton program that install attached */
+	__s32 own_fd[2]; /* the installer's descriptors of its two binaries, while it judges */
 	__u32 active; /* bit per OOMK_* limit whose probe is attached */
 	__u32 backend;
-	__u32 ticker_pid;
+	__u32 ticker_pid; /* for the tools: the pid in the installer's pid namespace */
 	__u32 tick_ms;
 	__u32 dry_run; /* 1: count and log, signal nothing */
-	__u32 pad;
+	__u32 installed; /* 1 once install finished: a half-pinned install has 0 */
 };
 
 /* Value of the pinned array "state": written by BPF only. */
@@ -116,9 +125,24 @@ struct oomk_state {
 	__u64 reading_ns; /* CLOCK_BOOTTIME of the last reading */
 	__u64 readings;
 	__u64 kills; /* entries written to "kills": signals sent, and dry-run ones */
-	__u64 untracked; /* candidates left untracked since install: procs was full */
+	__u64 untracked; /* candidates alive now that procs had no room for */
+	__u64 untracked_total; /* candidates left untracked since install */
+	__u64 own_ino[2]; /* oomkiller's binaries as BPF sees them: never candidates */
+	__u32 own_dev[2];
 	__u32 gate; /* 1 when used >= mem_threshold */
 	__u32 pad;
+};
+
+/* Value of the task storage "own", on oomkiller's processes: bits of what each one is. */
+#define OOMK_OWN_TICKER	   (1 << 0) /* its sysinfo(2) is the memory reading */
+#define OOMK_OWN_INSTALLER (1 << 1) /* its judging learns oomkiller's binaries */
+
+/* Value of the pinned array "libcs": the C libraries whose rand() the ticker probes. */
+struct oomk_libc {
+	__u64 ino; /* 0: slot free */
+	__u32 dev; /* as the kernel keeps it in s_dev: MKDEV(major, minor) */
+	__u32 pad;
+	char path[OOMK_PATH_LEN]; /* where a candidate mapped it first */
 };
 
 #endif /* __OOMKILLER_H */

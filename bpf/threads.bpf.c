@@ -10,14 +10,13 @@ int BPF_PROG(oomk_thread, struct task_struct *parent, struct task_struct *child)
 {
 	struct oomk_settings *cfg;
 	struct oomk_proc *p;
-	__u64 now;
 
-	/* A new process starts from zero at its own first event; only threads count here. */
+	/* A new process is judged by proc.bpf.c; only threads count here, in their creator. */
 	if (child->pid == child->tgid)
 		return 0;
 	p = current_proc(bpf_get_current_task_btf());
 	cfg = oomk_settings();
-	if (p && cfg && charge(&p->threads, 1, cfg->max_threads, &now))
-		oomk_cross_current(p, OOMK_THREADS, now, cfg->max_threads);
+	if (p && cfg)
+		event(p, charge(&p->count[OOMK_THREADS], 1, cfg->max[OOMK_THREADS]));
 	return 0;
 }

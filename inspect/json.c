@@ -15,6 +15,7 @@ static void json_state(FILE *f, const struct snapshot *s)
 	json_bool(f, "ticker_running", s->ticker_running, ", ");
 	json_num(f, "tracked", s->nr_procs, ", ");
 	json_num(f, "untracked", s->st.untracked, ", ");
+	json_num(f, "untracked_total", s->st.untracked_total, ", ");
 	json_num(f, "kills", s->st.kills, ", ");
 	json_num(f, "kills_overwritten", s->st.kills - s->nr_kills, "");
 	fprintf(f, "},\n");
@@ -30,7 +31,7 @@ static void json_procs(FILE *f, const struct snapshot *s)
 		json_num(f, "pid", s->procs[i].pid, ", ");
 		json_str(f, "name", p->comm, sizeof(p->comm), ", ");
 		for (int l = 0; l < OOMK_NR_LIMITS; l++)
-			json_num(f, limits[l].field, limit_count(p, l), ", ");
+			json_num(f, limits[l].field, p->count[l], ", ");
 		json_str(f, "state", state_word(p), 8, ", ");
 		if (p->state == OOMK_OK) {
 			fprintf(f, "\"limit\": null}");

@@ -14,10 +14,10 @@ static double nearest(const struct oomk_proc *p)
 	double f = 0;
 
 	for (int i = 0; i < OOMK_NR_LIMITS; i++) {
-		__u64 max = *limit_max((struct oomk_settings *)sort_set, i);
+		__u64 max = sort_set->max[i];
 
-		if (max && (double)limit_count(p, i) / max > f)
-			f = (double)limit_count(p, i) / max;
+		if (max && (double)p->count[i] / max > f)
+			f = (double)p->count[i] / max;
 	}
 	return f;
 }
@@ -46,8 +46,7 @@ static int cmp_rows(const void *x, const void *y)
 		c = cmp_desc(a->p.state, b->p.state);
 		break;
 	default:
-		c = cmp_desc(limit_count(&a->p, sort_key - SORT_LIMIT),
-			     limit_count(&b->p, sort_key - SORT_LIMIT));
+		c = cmp_desc(a->p.count[sort_key - SORT_LIMIT], b->p.count[sort_key - SORT_LIMIT]);
 	}
 	return c ?: (a->pid > b->pid) - (a->pid < b->pid);
 }
@@ -92,7 +91,7 @@ static const char *printable(const char *comm, char *buf)
 
 void print_header(FILE *f, const char *pin_dir, const struct snapshot *s)
 {
-	char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], lim[160], names[160];
+	char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], lim[160], names[160], libcs[OOMK_LIBCS * 64];
 
 	fprintf(f, "oomkiller at %s: gate %s, %s of %s RAM used, threshold %s\n", pin_dir,
 		s->st.gate ? "OPEN" : "closed", fmt_size(s->st.used, a, sizeof(a)),
@@ -108,24 +107,36 @@ void print_header(FILE *f, const char *pin_dir, const struct snapshot *s)
 			s->set.action == OOMK_ACTION_TERM ?
 				"SIGTERM first, SIGKILL after the grace" :
 				"SIGKILL");
-	fprintf(f, "tracked %d, untracked %llu (procs map full), kills %llu\n\n", s->nr_procs,
-		(unsigned long long)s->st.untracked, (unsigned long long)s->st.kills);
+	fprintf(f, "tracked %d", s->nr_procs);
+	if (s->st.untracked)
+		fprintf(f, ", UNTRACKED %llu (procs is full: --max-procs)",
+			(unsigned long long)s->st.untracked);
+	fprintf(f, ", kills %llu\n", (unsigned long long)s->st.kills);
+	fprintf(f, "rand() probed in: %s\n\n", fmt_libcs(s, libcs, sizeof(libcs)));
 }
 
+/* A column per limit, headed by its name in capitals, its values as its option takes them. */
 void print_procs(FILE *f, const struct snapshot *s)
 {
-	char name[OOMK_COMM_LEN], read[NUM_LEN], state[32];
+	char name[OOMK_COMM_LEN], head[NUM_LEN], v[NUM_LEN], state[32];
 
-	fprintf(f, "%7s %-15s %5s %7s %7s %7s %6s %6s %s\n", "PID", "NAME", "FDS", "WRITES", "READ",
-		"THREADS", "RAND", "TCP", "STATE");
+	fprintf(f, "%7s %-15s", "PID", "NAME");
+	for (int l = 0; l < OOMK_NR_LIMITS; l++) {
+		int i = 0;
+
+		for (; limits[l].name[i] && i < NUM_LEN - 1; i++)
+			head[i] = toupper((unsigned char)limits[l].name[i]);
+		head[i] = '\0';
+		fprintf(f, " %7s", head);
+	}
+	fprintf(f, " STATE\n");
 	for (int i = 0; i < s->nr_procs; i++) {
 		const struct oomk_proc *p = &s->procs[i].p;
 
-		fprintf(f, "%7u %-15s %5llu %7llu %7s %7llu %6llu %6llu %s\n", s->procs[i].pid,
-			printable(p->comm, name), (unsigned long long)p->fds,
-			(unsigned long long)p->writes, fmt_size(p->read_bytes, read, sizeof(read)),
-			(unsigned long long)p->threads, (unsigned long long)p->rand,
-			(unsigned long long)p->tcp_segs, state_name(p, state, sizeof(state)));
+		fprintf(f, "%7u %-15s", s->procs[i].pid, printable(p->comm, name));
+		for (int l = 0; l < OOMK_NR_LIMITS; l++)
+			fprintf(f, " %7s", fmt_limit(l, p->count[l], v, sizeof(v)));
+		fprintf(f, " %s\n", state_name(p, state, sizeof(state)));
 	}
 }
 

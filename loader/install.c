@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Load, attach and pin the policy so that it outlives this process; and take it away again. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "oomkiller.skel.h"
@@ -19,29 +18,57 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 }
 
 /* Attaches prog and pins it and its link as progs/NAME and links/NAME under pin_dir. */
-static int attach_and_pin(struct bpf_program *prog, const char *libc, const char *pin_dir)
+static int attach_and_pin(struct bpf_program *prog, const char *pin_dir)
 {
-	LIBBPF_OPTS(bpf_uprobe_opts, uopts, .func_name = "rand");
 	const char *name = bpf_program__name(prog);
 	char path[PATH_MAX];
 	struct bpf_link *link;
 	int err;
 
-	if (bpf_program__type(prog) == BPF_PROG_TYPE_KPROBE)
-		link = bpf_program__attach_uprobe_opts(prog, -1, libc, 0, &uopts);
-	else
-		link = bpf_program__attach(prog);
+	err = try_snprintf(path, sizeof(path), "%s/progs/%s", pin_dir, name) ?:
+		      bpf_program__pin(prog, path);
+	/* the uprobe is attached to each libc apart, by libc_attach() */
+	if (err || bpf_program__type(prog) == BPF_PROG_TYPE_KPROBE)
+		return err;
+	link = bpf_program__attach(prog);
 	if (!link)
 		return -errno;
-	snprintf(path, sizeof(path), "%s/links/%s", pin_dir, name);
-	err = bpf_link__pin(link, path);
-	/* The pin keeps it attached; a perf link's detach would disable the uprobe under it. */
-	bpf_link__disconnect(link);
-	bpf_link__destroy(link);
-	if (err)
-		return err;
-	snprintf(path, sizeof(path), "%s/progs/%s", pin_dir, name);
-	return bpf_program__pin(prog, path);
+	err = try_snprintf(path, sizeof(path), "%s/links/%s", pin_dir, name) ?:
+		      bpf_link__pin(link, path);
+	bpf_link__destroy(link); /* the pin keeps it attached */
+	return err;
+}
+
+/*
+ * Every program this kernel can run, pinned and attached in two rounds: the beginnings of a
+ * device's transmit and of a softirq last, after their ends, so that tcp.bpf.c never sees a
+ * beginning without its end. settings->progs records which, by their order in the skeleton.
+ */
+static int attach_all(struct oomkiller_bpf *skel, const char *pin_dir, struct oomk_settings *set)
+{
+	struct bpf_program *prog;
+	int err;
+
+	for (int round = 0; round < 2; round++) {
+		int bit = 0;
+
+		bpf_object__for_each_program(prog, skel->obj) {
+			bool last = prog == skel->progs.oomk_xmit_begin ||
+				    prog == skel->progs.oomk_softirq_begin;
+
+			if (last == round && bpf_program__autoload(prog)) {
+				err = attach_and_pin(prog, pin_dir);
+				if (err) {
+					p_err("attaching %s: %s", bpf_program__name(prog),
+					      strerror(-err));
+					return err;
+				}
+				set->progs |= 1ULL << bit;
+			}
+			bit++;
+		}
+	}
+	return 0;
 }
 
 static int write_settings(struct oomkiller_bpf *skel, const struct oomk_settings *set)
@@ -64,31 +91,61 @@ static void report(const struct install_opts *o, const struct oomk_settings *set
 		printf("  dry run: every kill is logged, nothing is signalled\n");
 	printf("  limits: %s\n", fmt_limits(set, buf, sizeof(buf)));
 	if (rand_err)
-		printf("  rand: no uprobe on %s: %s\n", o->libc ?: "a libc", strerror(-rand_err));
+		printf("  rand: no rand() in %s (%s); the ticker probes the libcs candidates map\n",
+		       o->libc ?: "a libc", strerror(-rand_err));
 	printf("  si_meminfo: %s, ticker pid %u every %u ms\n", backend_name(set->backend),
 	       set->ticker_pid, set->tick_ms);
 	fflush(stdout);
 }
 
-/* This program and oomkiller-inspect beside it: BPF never makes candidates of them. */
-static void own_binaries(struct oomk_settings *set)
+/*
+ * This process judges with oomkiller's two binaries open, marked as their installer: BPF takes
+ * the inodes from those descriptors, as it sees them, so no overlay can hide them. -errno.
+ */
+static int open_own_binaries(const char *pin_dir, struct oomk_settings *set)
 {
 	char path[PATH_MAX], *slash;
 	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - sizeof("-inspect"));
-	struct stat st;
 
-	if (n <= 0)
-		return;
-	path[n] = '\0';
-	for (int i = 0; i < 2; i++) {
-		if (!stat(path, &st)) {
-			set->own_ino[i] = st.st_ino;
-			/* as the kernel keeps it in s_dev: MKDEV(major, minor) */
-			set->own_dev[i] = major(st.st_dev) << 20 | minor(st.st_dev);
-		}
+	set->own_fd[0] = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	set->own_fd[1] = -1;
+	if (n > 0) {
+		path[n] = '\0';
 		slash = strrchr(path, '/');
 		strcpy(slash ? slash + 1 : path, "oomkiller-inspect");
+		set->own_fd[1] = open(path, O_RDONLY | O_CLOEXEC);
 	}
+	return mark_own(pin_dir, getpid(), OOMK_OWN_INSTALLER);
+}
+
+static void close_own_binaries(struct oomk_settings *set)
+{
+	for (int i = 0; i < 2; i++) {
+		if (set->own_fd[i] >= 0)
+			close(set->own_fd[i]);
+		set->own_fd[i] = -1;
+	}
+}
+
+/*
+ * The ticker of this install is this process (foreground) or a new one; marked so that BPF
+ * and the tools know it, then the settings written and every process judged. -errno.
+ */
+static int start_ticker(const char *pin_dir, struct oomk_settings *set, bool foreground)
+{
+	int pid = foreground ? getpid() : ticker_spawn(pin_dir), err;
+
+	if (pid < 0)
+		return pid;
+	err = mark_own(pin_dir, pid, OOMK_OWN_TICKER | (foreground ? OOMK_OWN_INSTALLER : 0)) ?:
+		      open_own_binaries(pin_dir, set);
+	set->ticker_pid = pid;
+	set->installed = 1;
+	err = err ?: write_pinned_settings(pin_dir, set);
+	close_own_binaries(set);
+	if (err && !foreground)
+		ticker_stop(pin_dir, pid);
+	return err;
 }
 
 /* 'oomkiller run': the ticker in this process, until SIGINT or SIGTERM; then uninstall. */
@@ -100,25 +157,37 @@ static int tick_here(const char *pin_dir, int lock)
 }
 
 /*
- * Installed, but its ticker is not running (killed, or its 'oomkiller run' was): start a new
- * one, or be it, and keep the pins, the settings and every counter.
+ * Installed already: attach again what lost its link, and start a ticker if none runs (or be
+ * it), keeping the pins, the settings and every counter. 1 when there was nothing to repair,
+ * or when this process cannot tick because another ticker runs.
  */
-static int restart_ticker(const char *pin_dir, bool foreground)
+static int repair(const char *pin_dir, bool foreground)
 {
 	struct oomk_settings set;
-	int err;
+	char gone[512];
+	int err, nr;
 
 	err = pinned_settings(pin_dir, &set);
 	if (err) {
 		pin_err(pin_dir, err);
 		return 1;
 	}
-	if (ticker_running(set.ticker_pid)) {
+	err = missing_links(pin_dir, set.progs, false, gone, sizeof(gone), &nr);
+	if (!err && gone[0])
+		err = missing_links(pin_dir, set.progs, true, gone, sizeof(gone), &nr);
+	if (err) {
+		p_err("attaching %s again: %s", gone, strerror(-err));
+		return 1;
+	}
+	if (gone[0])
+		printf("oomkiller: %s had lost links: attached %s again\n", pin_dir, gone);
+	if (ticker_running(pin_dir, set.ticker_pid)) {
+		if (gone[0] && !foreground)
+			return 0;
 		p_err("already installed at %s: run 'oomkiller uninstall' first", pin_dir);
 		return 1;
 	}
-	set.ticker_pid = foreground ? getpid() : ticker_spawn(pin_dir);
-	err = write_pinned_settings(pin_dir, &set);
+	err = start_ticker(pin_dir, &set, foreground);
 	if (err) {
 		p_err("restarting the ticker: %s", strerror(-err));
 		return 1;
@@ -130,12 +199,30 @@ static int restart_ticker(const char *pin_dir, bool foreground)
 	return 0;
 }
 
+/* What the running kernel offers, into the object before it loads. */
+static void configure(struct oomkiller_bpf *skel, const struct install_opts *o,
+		      struct oomk_settings *set)
+{
+	struct features f;
+
+	probe_features(&f);
+	set->backend = f.backend;
+	skel->rodata->mem_backend = f.backend;
+	skel->rodata->have_signal_task = f.signal_task;
+	skel->rodata->have_task_iter = f.task_iter;
+	skel->rodata->have_rdonly_cast = f.rdonly_cast;
+	bpf_map__set_max_entries(skel->maps.procs, o->max_procs);
+	bpf_program__set_autoload(skel->progs.oomk_meminfo, set->backend == OOMK_MEM_FEXIT);
+	/* where BPF cannot signal a task that is not current, the ticker sends what it queues */
+	bpf_program__set_autoload(skel->progs.oomk_queued_sent, !f.signal_task);
+	set->active = (1 << OOMK_NR_LIMITS) - 1;
+}
+
 int install(const struct install_opts *o, bool foreground)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = o->pin_dir);
 	struct oomk_settings set = o->set;
 	struct oomkiller_bpf *skel = NULL;
-	struct bpf_program *prog;
 	int lock, err, rand_err = 0, ret = 1;
 	bool pinned = false;
 
@@ -147,13 +234,15 @@ int install(const struct install_opts *o, bool foreground)
 		return 1;
 	switch (pin_dir_state(o->pin_dir)) {
 	case PINS_INSTALLED:
-		ret = restart_ticker(o->pin_dir, foreground);
+		ret = repair(o->pin_dir, foreground);
 		if (!ret && foreground)
 			return tick_here(o->pin_dir, lock);
 		goto cleanup;
 	case PINS_PARTIAL:
-		p_err("%s holds a partial install: run 'oomkiller uninstall' first", o->pin_dir);
-		goto cleanup;
+		/* its installer stopped midway, and we hold the lock: nobody is finishing it */
+		printf("oomkiller: %s held a half-done install: removed it\n", o->pin_dir);
+		if (pin_dir_remove(o->pin_dir) || (lock = pin_dir_lock(o->pin_dir, true)) < 0)
+			goto cleanup;
 	}
 
 	skel = oomkiller_bpf__open_opts(&open_opts);
@@ -161,11 +250,7 @@ int install(const struct install_opts *o, bool foreground)
 		p_err("opening the BPF object: %s", strerror(errno));
 		goto cleanup;
 	}
-	set.backend = fexit_can_attach("si_meminfo") ? OOMK_MEM_FEXIT : OOMK_MEM_SYSCALL;
-	skel->rodata->mem_backend = set.backend;
-	bpf_map__set_max_entries(skel->maps.procs, o->max_procs);
-	bpf_program__set_autoload(skel->progs.oomk_meminfo, set.backend == OOMK_MEM_FEXIT);
-
+	configure(skel, o, &set);
 	pinned = true;
 	err = oomkiller_bpf__load(skel);
 	if (err) {
@@ -173,46 +258,22 @@ int install(const struct install_opts *o, bool foreground)
 		      verbose ? "" : " (-v shows the verifier's log)");
 		goto cleanup;
 	}
-	own_binaries(&set);
-	set.active = (1 << OOMK_NR_LIMITS) - 1;
-	/* Until the ticker exists, this process holds its place and BPF leaves it alone. */
-	set.ticker_pid = getpid();
 	if (write_settings(skel, &set)) {
 		p_err("writing the settings map: %s", strerror(errno));
 		goto cleanup;
 	}
-	bpf_object__for_each_program(prog, skel->obj) {
-		if (!bpf_program__autoload(prog))
-			continue;
-		err = attach_and_pin(prog, o->libc, o->pin_dir);
-		if (err && prog == skel->progs.oomk_rand) {
-			rand_err = err;
-			set.active &= ~(1 << OOMK_RAND);
-		} else if (err) {
-			p_err("attaching %s: %s", bpf_program__name(prog), strerror(-err));
-			goto cleanup;
-		}
-	}
-
-	if (!foreground) {
-		err = ticker_spawn(o->pin_dir);
-		if (err < 0) {
-			p_err("starting the ticker: %s", strerror(errno));
-			goto cleanup;
-		}
-		set.ticker_pid = err;
-	}
-	report(o, &set, rand_err);
-	/*
-	 * The ticker's pid in place, judge every process that was there before the fork and
-	 * rename hooks: from here on this process is not shielded and does next to nothing.
-	 */
-	err = write_settings(skel, &set) ?: judge_all(o->pin_dir);
+	if (attach_all(skel, o->pin_dir, &set))
+		goto cleanup;
+	rand_err = o->libc ? libc_attach(o->pin_dir, o->libc) : -ENOENT;
+	/* every process judged, oomkiller's binaries learnt, before the ticker is forked */
+	err = open_own_binaries(o->pin_dir, &set) ?: write_pinned_settings(o->pin_dir, &set);
+	close_own_binaries(&set);
+	err = err ?: start_ticker(o->pin_dir, &set, foreground);
 	if (err) {
-		p_err("judging the processes: %s", strerror(-err));
-		ticker_stop(set.ticker_pid);
+		p_err("starting the ticker: %s", strerror(-err));
 		goto cleanup;
 	}
+	report(o, &set, rand_err);
 	ret = 0;
 	if (foreground) {
 		oomkiller_bpf__destroy(skel);
@@ -243,7 +304,7 @@ int uninstall(const char *pin_dir)
 	if (err == -EPROTO)
 		pin_err(pin_dir, err); /* the pins go; a ticker of that build stays */
 	else if (!err && set.ticker_pid != (__u32)getpid())
-		ticker_stop(set.ticker_pid);
+		ticker_stop(pin_dir, set.ticker_pid);
 	if (pin_dir_remove(pin_dir))
 		goto cleanup;
 	printf("oomkiller: uninstalled from %s\n", pin_dir);

@@ -52,7 +52,7 @@ void json_settings(FILE *f, const struct oomk_settings *set)
 		char key[32];
 
 		snprintf(key, sizeof(key), "max_%s", limits[i].name);
-		json_num(f, key, *limit_max((struct oomk_settings *)set, i), ", ");
+		json_num(f, key, set->max[i], ", ");
 	}
 	fprintf(f, "\"unavailable\": [");
 	for (int i = 0, n = 0; i < OOMK_NR_LIMITS; i++)

@@ -5,45 +5,43 @@
 #include "loader.h"
 
 const struct limit_desc limits[OOMK_NR_LIMITS] = {
-	[OOMK_FDS] = { "fds", "fds", "max-fds", offsetof(struct oomk_proc, fds),
-		       offsetof(struct oomk_settings, max_fds), false, 100 },
-	[OOMK_WRITES] = { "writes", "writes", "max-writes", offsetof(struct oomk_proc, writes),
-			  offsetof(struct oomk_settings, max_writes), false, 100 },
-	[OOMK_READ] = { "read", "read_bytes", "max-read", offsetof(struct oomk_proc, read_bytes),
-			offsetof(struct oomk_settings, max_read), true, 10 << 20 },
-	[OOMK_THREADS] = { "threads", "threads", "max-threads", offsetof(struct oomk_proc, threads),
-			   offsetof(struct oomk_settings, max_threads), false, 100 },
-	[OOMK_RAND] = { "rand", "rand", "max-rand", offsetof(struct oomk_proc, rand),
-			offsetof(struct oomk_settings, max_rand), false, 100 },
-	[OOMK_TCP] = { "tcp", "tcp_segs", "max-tcp-packets", offsetof(struct oomk_proc, tcp_segs),
-		       offsetof(struct oomk_settings, max_tcp), false, 1000 },
+	[OOMK_FDS] = { "fds", "fds", "max-fds", false, 100 },
+	[OOMK_WRITES] = { "writes", "writes", "max-writes", false, 100 },
+	[OOMK_READ] = { "read", "read_bytes", "max-read", true, 10 * 1000 * 1000 },
+	[OOMK_THREADS] = { "threads", "threads", "max-threads", false, 100 },
+	[OOMK_RAND] = { "rand", "rand", "max-rand", false, 100 },
+	[OOMK_TCP] = { "tcp", "tcp_segs", "max-tcp-packets", false, 1000 },
 };
 
-__u64 *limit_max(struct oomk_settings *set, int limit)
-{
-	return (__u64 *)((char *)set + limits[limit].max_off);
-}
-
-__u64 limit_count(const struct oomk_proc *p, int limit)
-{
-	return *(const __u64 *)((const char *)p + limits[limit].count_off);
-}
-
-/* 10485760 -> "10.0M", as ps and free -h print sizes */
+/*
+ * Exact where that reads well, in the units the options take: 10000000 -> "10MB", 10485760 ->
+ * "10MiB"; else one decimal in powers of 1000, as free --si prints: 2139656192 -> "2.1GB".
+ */
 const char *fmt_size(__u64 bytes, char *buf, size_t len)
 {
-	static const char units[] = "BKMGTPE";
+	static const char *const si[] = { "B", "KB", "MB", "GB", "TB", "PB", "EB" };
+	static const char *const iec[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	__u64 d = bytes, b = bytes;
+	int nd = 0, nb = 0;
 	double v = bytes;
-	int u = 0;
 
-	while (v >= 1024 && units[u + 1]) {
-		v /= 1024;
-		u++;
+	while (d && d % 1000 == 0) {
+		d /= 1000;
+		nd++;
 	}
-	if (u)
-		snprintf(buf, len, "%.1f%c", v, units[u]);
-	else
-		snprintf(buf, len, "%lluB", (unsigned long long)bytes);
+	while (b && b % 1024 == 0) {
+		b /= 1024;
+		nb++;
+	}
+	if (nb > nd && b < 10000)
+		snprintf(buf, len, "%llu%s", (unsigned long long)b, iec[nb]);
+	else if (d < 10000)
+		snprintf(buf, len, "%llu%s", (unsigned long long)d, si[nd]);
+	else {
+		for (nd = 0; v >= 1000 && nd < 6; nd++)
+			v /= 1000;
+		snprintf(buf, len, "%.1f%s", v, si[nd]);
+	}
 	return buf;
 }
 
@@ -56,7 +54,7 @@ const char *fmt_limit(int limit, __u64 v, char *buf, size_t len)
 	return buf;
 }
 
-/* "killed 4242 (oomp_test_fds): fds 100 >= 100, used 1.3G >= 1.0G" */
+/* "killed 4242 (oomp_test_fds): fds 100 >= 100, used 1.3GB >= 1GB" */
 const char *fmt_kill(const struct oomk_kill *k, char *buf, size_t len)
 {
 	char value[NUM_LEN], max[NUM_LEN], used[NUM_LEN], threshold[NUM_LEN];
@@ -89,7 +87,7 @@ const char *fmt_names(const struct oomk_settings *set, char *buf, size_t len)
 	return buf;
 }
 
-/* "fds 100, writes 100, read 10.0M, ..., rand unavailable, tcp off" */
+/* "fds 100, writes 100, read 10MB, ..., rand unavailable, tcp off" */
 const char *fmt_limits(const struct oomk_settings *set, char *buf, size_t len)
 {
 	size_t n = 0;
@@ -97,7 +95,7 @@ const char *fmt_limits(const struct oomk_settings *set, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (int i = 0; i < OOMK_NR_LIMITS && n < len; i++) {
-		__u64 max = *limit_max((struct oomk_settings *)set, i);
+		__u64 max = set->max[i];
 
 		n += snprintf(buf + n, len - n, "%s%s %s", i ? ", " : "", limits[i].name,
 			      !(set->active & (1 << i)) ? "unavailable" :

@@ -33,9 +33,7 @@ struct limit_desc {
 	const char *name; /* in tables and messages */
 	const char *field; /* in struct oomk_proc, and as JSON key */
 	const char *option; /* --max-... */
-	size_t count_off; /* of the counter in struct oomk_proc */
-	size_t max_off; /* of the limit in struct oomk_settings */
-	bool size; /* bytes, with a K/M/G suffix */
+	bool size; /* bytes, with a unit suffix */
 	__u64 def;
 };
 extern const struct limit_desc limits[OOMK_NR_LIMITS];
@@ -45,8 +43,6 @@ static inline int limit_index(__u32 limit)
 {
 	return limit < OOMK_NR_LIMITS ? limit : 0;
 }
-__u64 *limit_max(struct oomk_settings *set, int limit);
-__u64 limit_count(const struct oomk_proc *p, int limit);
 const char *fmt_size(__u64 bytes, char *buf, size_t len);
 const char *fmt_limit(int limit, __u64 v, char *buf, size_t len);
 const char *fmt_kill(const struct oomk_kill *k, char *buf, size_t len);
@@ -73,6 +69,7 @@ struct snapshot {
 	int nr_procs;
 	struct oomk_kill kills[OOMK_KILL_LOG]; /* oldest first */
 	int nr_kills;
+	struct oomk_libc libcs[OOMK_LIBCS];
 	__u64 now_ns; /* CLOCK_BOOTTIME when read */
 	__u64 age_ms; /* since the last reading of si_meminfo */
 	bool stale; /* no reading for 3 ticks */
@@ -80,8 +77,8 @@ struct snapshot {
 };
 int snapshot_read(const char *pin_dir, struct snapshot *s);
 void snapshot_free(struct snapshot *s);
-bool ticker_running(int pid);
 time_t wall_time(const struct snapshot *s, __u64 boot_ns);
+const char *fmt_libcs(const struct snapshot *s, char *buf, size_t len);
 
 extern const char *progname; /* "oomkiller" or "oomkiller-inspect", for messages */
 #define p_err(fmt, ...) fprintf(stderr, "%s: " fmt "\n", progname, ##__VA_ARGS__)
@@ -101,19 +98,38 @@ int judge_all(const char *pin_dir);
 int write_pinned_settings(const char *pin_dir, const struct oomk_settings *set);
 int pin_dir_remove(const char *pin_dir);
 enum { PINS_NONE, PINS_INSTALLED, PINS_PARTIAL };
+int pidfd_of(int pid);
+int mark_own(const char *pin_dir, int pid, __u32 bits);
+bool ticker_running(const char *pin_dir, int pid);
+int signal_ticker(const char *pin_dir, int pid, int sig);
+int try_snprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* probe.c */
+/* probe.c: what the running kernel offers */
+struct features {
+	bool signal_task; /* kfuncs to signal a task that is not current */
+	bool task_iter; /* over a process's threads */
+	bool rdonly_cast;
+	__u32 backend; /* OOMK_MEM_* */
+};
 bool fexit_can_attach(const char *func);
+void probe_features(struct features *f);
 const char *own_libc(void);
+
+/* libcs.c */
+int libc_attach(const char *pin_dir, const char *path);
+int libcs_of(const char *pin_dir, int pid);
 
 /* ticker.c */
 int ticker_loop(const char *pin_dir, bool foreground);
 int ticker_spawn(const char *pin_dir);
-void ticker_stop(int pid);
+void ticker_stop(const char *pin_dir, int pid);
 void lower_oom_score_adj(void);
 
 /* config.c */
 int config(int argc, char **argv, void (*help)(FILE *));
+
+/* progs.c */
+int missing_links(const char *pin_dir, __u64 progs, bool fix, char *buf, size_t len, int *nr);
 
 /* status.c */
 int status(const char *pin_dir);

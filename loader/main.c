@@ -13,13 +13,13 @@ static void help_policy(FILE *f)
 		"Policy (a process is a candidate when its name contains a --name and no --exclude;\n"
 		"it is killed at the event that makes it reach a limit, once used RAM reaches\n"
 		"--mem-threshold):\n"
-		"  --mem-threshold=SIZE    kill nothing below this much RAM used (1G)\n"
+		"  --mem-threshold=SIZE    kill nothing below this much RAM used (1GB)\n"
 		"  --name=SUBSTR           candidates' names contain SUBSTR, 1 to 15 bytes (oomp);\n"
 		"                          up to 4 times\n"
 		"  --exclude=SUBSTR        names containing SUBSTR are never candidates; up to 4\n"
 		"  --max-fds=N             file descriptors open at once (100)\n"
 		"  --max-writes=N          write calls on anything but a socket (100)\n"
-		"  --max-read=SIZE         bytes read from anything but a socket (10M)\n"
+		"  --max-read=SIZE         bytes read from anything but a socket (10MB)\n"
 		"  --max-threads=N         threads created (100)\n"
 		"  --max-rand=N            calls of libc rand() (100)\n"
 		"  --max-tcp-packets=N     TCP segments sent (1000)\n"
@@ -29,7 +29,8 @@ static void help_policy(FILE *f)
 		"  --dry-run[=yes|no]      log every kill, signal nothing (no)\n"
 		"  --config=FILE           key = value lines, the options' names as keys\n"
 		"                          (" OOMK_CONFIG " for install and run, if it exists)\n"
-		"SIZE is bytes, or a number with K, M or G (powers of 1024). A limit of 0 is off.\n");
+		"SIZE is bytes, or a number with KB, MB, GB (powers of 1000) or K, M, G, KiB, MiB,\n"
+		"GiB (powers of 1024). A limit of 0 is off.\n");
 }
 
 static void help_load(FILE *f)

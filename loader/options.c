@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include "loader.h"
 
@@ -74,11 +75,15 @@ static const struct option common_opts[] = {
 	{},
 };
 
-/* bytes, or a count, with a K/M/G suffix (powers of 1024) where size says so */
+/*
+ * A count, or where size says so bytes with a unit as coreutils takes them: K, M, G, T and KiB,
+ * MiB, GiB, TiB are powers of 1024; KB, MB, GB, TB powers of 1000.
+ */
 static int parse_u64(const char *s, bool size, __u64 *out)
 {
-	unsigned long long v;
-	int shift = 0;
+	static const char units[] = "KMGT";
+	unsigned long long v, scale = 1;
+	const char *u;
 	char *end;
 
 	if (!isdigit((unsigned char)*s))
@@ -87,19 +92,20 @@ static int parse_u64(const char *s, bool size, __u64 *out)
 	v = strtoull(s, &end, 10);
 	if (errno)
 		return -errno;
-	if (size && *end) {
-		const char *units = strchr("KMG", toupper((unsigned char)*end));
+	if (size && *end && (u = strchr(units, toupper((unsigned char)*end)))) {
+		int base = !strcasecmp(end + 1, "B") ? 1000 : 1024;
 
-		if (!units)
+		if (end[1] && strcasecmp(end + 1, "B") && strcasecmp(end + 1, "iB"))
 			return -EINVAL;
-		shift = 10 * (units - "KMG" + 1);
-		end++;
+		for (int i = 0; i <= u - units; i++)
+			scale *= base;
+		end += strlen(end);
 	}
 	if (*end)
 		return -EINVAL;
-	if (v > (~0ULL >> shift))
+	if (v > ~0ULL / scale)
 		return -ERANGE;
-	*out = v << shift;
+	*out = v * scale;
 	return 0;
 }
 
@@ -110,7 +116,8 @@ static const char *parse_num(const char *val, bool size, __u64 *v, __u64 min, __
 	if (err == -ERANGE || (!err && (*v < min || *v > max)))
 		return "out of range";
 	if (err)
-		return size ? "expected bytes, or a number with K, M or G" :
+		return size ? "expected bytes, or a number with KB, MB, GB (powers of 1000) or K, M, "
+			      "G, KiB, MiB, GiB (powers of 1024)" :
 			      "expected a whole number";
 	return NULL;
 }
@@ -144,8 +151,8 @@ static const char *apply(struct install_opts *o, int opt, const char *val, int s
 
 	switch (opt) {
 	case OPT_LIMIT ... OPT_LIMIT + OOMK_NR_LIMITS - 1:
-		return parse_num(val, limits[opt - OPT_LIMIT].size, limit_max(set, opt - OPT_LIMIT),
-				 0, ~0ULL);
+		return parse_num(val, limits[opt - OPT_LIMIT].size, &set->max[opt - OPT_LIMIT], 0,
+				 ~0ULL);
 	case OPT_MEM:
 		return parse_num(val, true, &set->mem_threshold, 0, ~0ULL);
 	case OPT_NAME:
@@ -316,13 +323,13 @@ int parse_install_opts(int argc, char **argv, struct install_opts *o, void (*hel
 	memset(o, 0, sizeof(*o));
 	o->set.schema = OOMK_SCHEMA;
 	strcpy(o->set.name[0], "oomp");
-	o->set.mem_threshold = 1ULL << 30;
+	o->set.mem_threshold = 1000 * 1000 * 1000; /* the policy's 1 GB */
 	o->set.tick_ms = 1000;
 	o->set.grace_ms = 5000;
 	o->pin_dir = OOMK_PIN_DIR;
 	o->max_procs = OOMK_MAX_PROCS;
 	for (int i = 0; i < OOMK_NR_LIMITS; i++)
-		*limit_max(&o->set, i) = limits[i].def;
+		o->set.max[i] = limits[i].def;
 	err = parse(argc, argv, o, FOR_INSTALL, help);
 	if (!err && !o->libc)
 		o->libc = own_libc();

@@ -4,9 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/file.h>
+#include <sys/syscall.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -32,13 +35,25 @@ static int ensure_bpffs(const char *pin_dir)
 		return 0;
 	if (strcmp(parent, BPFFS)) {
 		p_err("%s: not on a bpf filesystem", parent);
-		return -1;
+		return -ENOTDIR;
 	}
 	if (mount("bpf", BPFFS, "bpf", 0, "mode=0700")) {
 		p_err("mounting bpffs on %s: %s", BPFFS, strerror(errno));
-		return -1;
+		return -errno;
 	}
 	return 0;
+}
+
+/* snprintf, refusing to cut: -ENAMETOOLONG rather than a wrong path. */
+int try_snprintf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return n < 0 ? -EINVAL : (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
 /*
@@ -51,7 +66,7 @@ int pin_dir_lock(const char *pin_dir, bool create)
 
 	if (create && (ensure_bpffs(pin_dir) || (mkdir(pin_dir, 0700) && errno != EEXIST))) {
 		p_err("creating %s: %s", pin_dir, strerror(errno));
-		return -1;
+		return -errno;
 	}
 	fd = open(pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
@@ -60,22 +75,28 @@ int pin_dir_lock(const char *pin_dir, bool create)
 		return -errno;
 	}
 	if (flock(fd, LOCK_EX)) {
-		p_err("locking %s: %s", pin_dir, strerror(errno));
+		int err = -errno;
+
+		p_err("locking %s: %s", pin_dir, strerror(-err));
 		close(fd);
-		return -1;
+		return err;
 	}
 	return fd;
 }
 
+/*
+ * PINS_INSTALLED once install wrote its last setting (or pins of another schema, refused
+ * later), PINS_PARTIAL for what an installer stopped midway left, else PINS_NONE.
+ */
 int pin_dir_state(const char *pin_dir)
 {
-	char path[PATH_MAX];
+	struct oomk_settings set;
 	struct dirent *e;
-	int entries = 0;
+	int entries = 0, err;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), "%s/settings", pin_dir);
-	if (!access(path, F_OK))
+	err = pinned_settings(pin_dir, &set);
+	if (err == -EPROTO || (!err && set.installed))
 		return PINS_INSTALLED;
 	dir = opendir(pin_dir);
 	if (!dir)
@@ -204,5 +225,71 @@ int pin_dir_remove(const char *pin_dir)
 
 	if (err)
 		p_err("removing %s: %s", pin_dir, strerror(-err));
+	return err;
+}
+
+/* A pidfd of process pid, or -errno. */
+int pidfd_of(int pid)
+{
+	int fd = pid > 0 ? syscall(SYS_pidfd_open, pid, 0) : -1;
+
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Puts OOMK_OWN_* bits on process pid: task storage reached through a pidfd, which dies with
+ * the process and which no other process can take over, as it could a pid.
+ */
+int mark_own(const char *pin_dir, int pid, __u32 bits)
+{
+	int map = pinned_map(pin_dir, "own"), pidfd = pidfd_of(pid), err;
+
+	err = map < 0 ? map : pidfd < 0 ? pidfd : 0;
+	if (!err && bpf_map_update_elem(map, &pidfd, &bits, BPF_ANY))
+		err = -errno;
+	if (map >= 0)
+		close(map);
+	if (pidfd >= 0)
+		close(pidfd);
+	return err;
+}
+
+/* The OOMK_OWN_* bits on the process of pidfd: 0 for any other, or one that exited. */
+static __u32 marks_of(const char *pin_dir, int pidfd)
+{
+	struct pollfd exited = { .fd = pidfd, .events = POLLIN };
+	int map = pinned_map(pin_dir, "own");
+	__u32 bits = 0;
+
+	/* a zombie still has its task storage; a pidfd polls readable once it exited */
+	if (map >= 0 && pidfd >= 0 && !poll(&exited, 1, 0) &&
+	    bpf_map_lookup_elem(map, &pidfd, &bits))
+		bits = 0;
+	if (map >= 0)
+		close(map);
+	return bits;
+}
+
+bool ticker_running(const char *pin_dir, int pid)
+{
+	int pidfd = pidfd_of(pid);
+	bool running = marks_of(pin_dir, pidfd) & OOMK_OWN_TICKER;
+
+	if (pidfd >= 0)
+		close(pidfd);
+	return running;
+}
+
+/* Sends sig to the ticker pid: through a pidfd checked first, never to a process that took its pid. */
+int signal_ticker(const char *pin_dir, int pid, int sig)
+{
+	int pidfd = pidfd_of(pid), err;
+
+	if (pidfd < 0)
+		return pidfd;
+	err = !(marks_of(pin_dir, pidfd) & OOMK_OWN_TICKER)	  ? -ESRCH :
+	      syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) ? -errno :
+								    0;
+	close(pidfd);
 	return err;
 }

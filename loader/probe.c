@@ -38,6 +38,27 @@ bool fexit_can_attach(const char *func)
 	return link_fd >= 0;
 }
 
+/* The kernel's BTF has a function (a kfunc) or a variable of that name. */
+static bool has(const struct btf *btf, const char *name, int kind)
+{
+	return btf && btf__find_by_name_kind(btf, name, kind) > 0;
+}
+
+/* The kfuncs and variables the BPF side uses where they exist, and does without elsewhere. */
+void probe_features(struct features *f)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+
+	f->signal_task = has(btf, "bpf_send_signal_task", BTF_KIND_FUNC) &&
+			 has(btf, "bpf_task_from_pid", BTF_KIND_FUNC) &&
+			 has(btf, "bpf_task_release", BTF_KIND_FUNC);
+	f->task_iter = has(btf, "bpf_iter_task_new", BTF_KIND_FUNC) &&
+		       has(btf, "bpf_task_acquire", BTF_KIND_FUNC);
+	f->rdonly_cast = has(btf, "bpf_rdonly_cast", BTF_KIND_FUNC);
+	f->backend = fexit_can_attach("si_meminfo") ? OOMK_MEM_FEXIT : OOMK_MEM_SYSCALL;
+	btf__free(btf);
+}
+
 static int find_libc(struct dl_phdr_info *info, size_t size, void *path)
 {
 	if (!strstr(info->dlpi_name, "/libc.so"))

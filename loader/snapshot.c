@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The pinned maps read at one moment, for status, the inspector and tests. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,22 +20,6 @@ static __u64 clock_ns(clockid_t clock)
 time_t wall_time(const struct snapshot *s, __u64 boot_ns)
 {
 	return (clock_ns(CLOCK_REALTIME) - (s->now_ns - boot_ns)) / 1000000000ULL;
-}
-
-/* pid is an oomkiller ticker (or 'oomkiller run'), and not a zombie waiting for its reaper. */
-bool ticker_running(int pid)
-{
-	char path[64], comm[16] = "", state = 'Z';
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = pid > 0 ? fopen(path, "re") : NULL;
-	if (!f)
-		return false;
-	if (fscanf(f, "%*d (%15[^)]) %c", comm, &state) != 2)
-		state = 'Z';
-	fclose(f);
-	return state != 'Z' && (!strcmp(comm, OOMK_TICKER_COMM) || !strcmp(comm, "oomkiller"));
 }
 
 static int read_procs(int fd, struct snapshot *s)
@@ -75,8 +60,16 @@ static int read_kills(int fd, struct snapshot *s)
 	return 0;
 }
 
-enum { STATE, PROCS, KILLS, NR_MAPS };
-static const char *const map_names[NR_MAPS] = { "state", "procs", "kills" };
+static int read_libcs(int fd, struct snapshot *s)
+{
+	for (__u32 i = 0; i < OOMK_LIBCS; i++)
+		if (bpf_map_lookup_elem(fd, &i, &s->libcs[i]))
+			return -errno;
+	return 0;
+}
+
+enum { STATE, PROCS, KILLS, LIBCS, NR_MAPS };
+static const char *const map_names[NR_MAPS] = { "state", "procs", "kills", "libcs" };
 
 /* 0, or -errno: -ENOENT nothing installed, -EACCES not root, -EPROTO another schema. */
 int snapshot_read(const char *pin_dir, struct snapshot *s)
@@ -92,14 +85,17 @@ int snapshot_read(const char *pin_dir, struct snapshot *s)
 		fd[i] = pinned_map(pin_dir, map_names[i]);
 		err = err ?: fd[i] < 0 ? fd[i] : 0;
 	}
-	s->now_ns = clock_ns(CLOCK_BOOTTIME);
 	if (!err)
 		err = bpf_map_lookup_elem(fd[STATE], &zero, &s->st) ? -errno : 0;
+	/* after the reading's stamp, so that the age is never negative */
+	s->now_ns = clock_ns(CLOCK_BOOTTIME);
 	if (!err)
-		err = read_procs(fd[PROCS], s) ?: read_kills(fd[KILLS], s);
-	s->age_ms = (s->now_ns - s->st.reading_ns) / 1000000;
+		err = read_procs(fd[PROCS], s)	       ?:
+			      read_kills(fd[KILLS], s) ?:
+							 read_libcs(fd[LIBCS], s);
+	s->age_ms = s->now_ns > s->st.reading_ns ? (s->now_ns - s->st.reading_ns) / 1000000 : 0;
 	s->stale = !s->st.readings || s->age_ms > 3ULL * s->set.tick_ms;
-	s->ticker_running = ticker_running(s->set.ticker_pid);
+	s->ticker_running = ticker_running(pin_dir, s->set.ticker_pid);
 	for (i = 0; i < NR_MAPS; i++)
 		if (fd[i] >= 0)
 			close(fd[i]);
@@ -113,4 +109,16 @@ void snapshot_free(struct snapshot *s)
 	free(s->procs);
 	s->procs = NULL;
 	s->nr_procs = 0;
+}
+
+/* The C libraries probed so far: "a, b", or "none". */
+const char *fmt_libcs(const struct snapshot *s, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < OOMK_LIBCS && n < len; i++)
+		if (s->libcs[i].ino)
+			n += snprintf(buf + n, len - n, "%s%s", n ? ", " : "", s->libcs[i].path);
+	return n ? buf : "none";
 }

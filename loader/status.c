@@ -1,60 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /* 'oomkiller status': is the install whole and alive? Exit 0 healthy, 1 not installed, 3 degraded. */
-#include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
 #include "loader.h"
-
-/* Pinned objects under pin_dir/sub; with links, only those still holding a program. */
-static int count_pins(const char *pin_dir, const char *sub, bool links)
-{
-	char path[PATH_MAX];
-	struct dirent *e;
-	int n = 0, fd;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "%s/%s", pin_dir, sub);
-	d = opendir(path);
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		struct bpf_link_info info = {};
-		__u32 len = sizeof(info);
-
-		if (e->d_type != DT_REG)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/%s", pin_dir, sub, e->d_name);
-		fd = bpf_obj_get(path);
-		if (fd < 0)
-			continue;
-		n += !links || (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.prog_id);
-		close(fd);
-	}
-	closedir(d);
-	return n;
-}
 
 int status(const char *pin_dir)
 {
-	int progs, links, err;
+	char a[NUM_LEN], b[NUM_LEN], lim[160], gone[512], libcs[OOMK_LIBCS * 64];
 	struct snapshot s;
-	char a[NUM_LEN], b[NUM_LEN], lim[160];
 	bool healthy;
+	int err, nr;
 
 	err = snapshot_read(pin_dir, &s);
 	if (err) {
 		pin_err(pin_dir, err);
 		return 1;
 	}
-	progs = count_pins(pin_dir, "progs", false);
-	links = count_pins(pin_dir, "links", true);
-	healthy = s.ticker_running && !s.stale && links == progs;
+	if (missing_links(pin_dir, s.set.progs, false, gone, sizeof(gone), &nr))
+		snprintf(gone, sizeof(gone), "(unknown: this build cannot open its BPF object)");
+	healthy = s.ticker_running && !s.stale && !gone[0] && !s.st.untracked;
 
 	printf("oomkiller at %s: %s\n", pin_dir, healthy ? "healthy" : "DEGRADED");
-	printf("  programs: %d pinned, %d attached%s\n", progs, links,
-	       links == progs ? "" : " (MISSING LINKS)");
+	printf("  programs: %d attached%s%s\n", nr, gone[0] ? ", MISSING: " : "", gone);
 	printf("  si_meminfo: %s; ticker %u %s, last reading %.1fs ago%s\n",
 	       backend_name(s.set.backend), s.set.ticker_pid,
 	       s.ticker_running ? "running" : "NOT RUNNING", s.age_ms / 1000.0,
@@ -62,7 +31,12 @@ int status(const char *pin_dir)
 	printf("  gate: %s, %s of RAM used, threshold %s\n", s.st.gate ? "OPEN" : "closed",
 	       fmt_size(s.st.used, a, sizeof(a)), fmt_size(s.set.mem_threshold, b, sizeof(b)));
 	printf("  limits: %s\n", fmt_limits(&s.set, lim, sizeof(lim)));
-	printf("  kills: %llu\n", (unsigned long long)s.st.kills);
+	printf("  rand() probed in: %s\n", fmt_libcs(&s, libcs, sizeof(libcs)));
+	printf("  candidates: %d tracked", s.nr_procs);
+	if (s.st.untracked)
+		printf(", UNTRACKED %llu: procs is full (raise --max-procs)",
+		       (unsigned long long)s.st.untracked);
+	printf("\n  kills: %llu\n", (unsigned long long)s.st.kills);
 	snapshot_free(&s);
 	return healthy ? 0 : 3;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The ticker: calls sysinfo(2) every tick so that BPF reads what si_meminfo reports, and
- * writes each kill the BPF side logged to syslog (and to stderr under 'oomkiller run').
+ * The ticker: calls sysinfo(2) every tick so that BPF reads what si_meminfo reports and
+ * sweeps, writes each kill the BPF side logged to syslog (and to stderr under 'oomkiller
+ * run'), and probes the C libraries that new candidates map.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -9,11 +10,13 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <bpf/bpf.h>
 #include "loader.h"
@@ -53,16 +56,93 @@ static void log_kills(int state_fd, int kills_fd, __u64 *logged, bool foreground
 	}
 }
 
+/* A candidate whose libraries were probed: found again, it is not probed again. */
+struct seen {
+	__u32 pid;
+	__u64 start_ns;
+	char comm[OOMK_COMM_LEN]; /* an exec renames it, and may bring another libc */
+};
+
+struct ticker {
+	const char *pin_dir;
+	int settings, state, kills, procs, marks;
+	__u64 logged; /* kills logged so far */
+	struct seen *seen; /* candidates at the last tick */
+	int nr_seen;
+};
+
+static bool seen_before(const struct ticker *t, const struct seen *s)
+{
+	for (int i = 0; i < t->nr_seen; i++)
+		if (t->seen[i].pid == s->pid && t->seen[i].start_ns == s->start_ns &&
+		    !memcmp(t->seen[i].comm, s->comm, sizeof(s->comm)))
+			return true;
+	return false;
+}
+
 /*
- * Every tick: sysinfo(2), then the kills BPF logged since. Ends on SIGINT or SIGTERM, when the
- * install is removed, or when another ticker took its place; the period is read from the
- * settings each time, so that a change of --tick applies at once.
+ * Sends a signal BPF queued (kernels without bpf_send_signal_task) to the process it judged:
+ * the one pid names now if its mark holds the start time BPF saw, so that a process that took
+ * a dead offender's pid is never signalled. BPF sees it go out, and logs it.
+ */
+static void send_queued(const struct ticker *t, __u32 pid, const struct oomk_proc *p)
+{
+	int pidfd = pidfd_of(pid);
+	struct oomk_mark m;
+
+	if (pidfd < 0)
+		return;
+	if (!bpf_map_lookup_elem(t->marks, &pidfd, &m) && m.start_ns == p->start_ns)
+		syscall(SYS_pidfd_send_signal, pidfd, p->queued, NULL, 0);
+	close(pidfd);
+}
+
+/*
+ * Each candidate: the signal BPF queued for it, if any; the C libraries of one not seen at the
+ * last tick. Those in procs now are kept in t->seen for the next tick.
+ */
+static void visit_candidates(struct ticker *t)
+{
+	struct seen *now = NULL, *more;
+	__u32 key, *prev = NULL;
+	struct oomk_proc p;
+	int n = 0, cap = 0;
+
+	while (!bpf_map_get_next_key(t->procs, prev, &key)) {
+		prev = &key;
+		if (bpf_map_lookup_elem(t->procs, &key, &p))
+			continue;
+		if (p.queued)
+			send_queued(t, key, &p);
+		if (n == cap) {
+			more = realloc(now, (cap = cap * 2 + 64) * sizeof(*now));
+			if (!more)
+				break;
+			now = more;
+		}
+		now[n] = (struct seen){ .pid = key, .start_ns = p.start_ns };
+		memcpy(now[n].comm, p.comm, sizeof(p.comm));
+		if (!seen_before(t, &now[n]))
+			libcs_of(t->pin_dir, key);
+		n++;
+	}
+	free(t->seen);
+	t->seen = now;
+	t->nr_seen = n;
+}
+
+/*
+ * Every tick: sysinfo(2), at whose return BPF reads si_meminfo and sweeps; the signals BPF
+ * queued, and new candidates' libcs; the kills logged since. While candidates go untracked
+ * for want of room, every process is judged again, so that they get the room others left.
+ * Ends on SIGINT or SIGTERM, when the install is removed, or when another ticker took its
+ * place; the period is read from the settings each time, so that a change of --tick applies
+ * at once.
  */
 int ticker_loop(const char *pin_dir, bool foreground)
 {
 	const struct sigaction sa = { .sa_handler = on_stop };
-	int set_fd = pinned_map(pin_dir, "settings"), state_fd = pinned_map(pin_dir, "state");
-	int kills_fd = pinned_map(pin_dir, "kills");
+	struct ticker t = { .pin_dir = pin_dir };
 	struct oomk_settings set;
 	struct oomk_state st = {};
 	char path[PATH_MAX];
@@ -73,32 +153,43 @@ int ticker_loop(const char *pin_dir, bool foreground)
 	sigaction(SIGTERM, &sa, NULL);
 	openlog("oomkiller", LOG_PID, LOG_DAEMON);
 	snprintf(path, sizeof(path), "%s/settings", pin_dir);
+	t.settings = pinned_map(pin_dir, "settings");
+	t.state = pinned_map(pin_dir, "state");
+	t.kills = pinned_map(pin_dir, "kills");
+	t.procs = pinned_map(pin_dir, "procs");
+	t.marks = pinned_map(pin_dir, "marks");
 	/* kills from before this ticker started were logged by the one before it */
-	bpf_map_lookup_elem(state_fd, &zero, &st);
+	bpf_map_lookup_elem(t.state, &zero, &st);
+	t.logged = st.kills;
 	/* install writes our pid into the settings just after forking us */
-	for (int i = 0; i < 500 && !bpf_map_lookup_elem(set_fd, &zero, &set) &&
+	for (int i = 0; i < 500 && !bpf_map_lookup_elem(t.settings, &zero, &set) &&
 			set.ticker_pid != (__u32)getpid();
 	     i++)
 		usleep(10000);
-	while (!stopping && !access(path, F_OK) && !bpf_map_lookup_elem(set_fd, &zero, &set) &&
+	while (!stopping && !access(path, F_OK) && !bpf_map_lookup_elem(t.settings, &zero, &set) &&
 	       set.ticker_pid == (__u32)getpid()) {
 		const struct timespec tick = { set.tick_ms / 1000, set.tick_ms % 1000 * 1000000L };
 
-		/* BPF reads the result at this call's sys_exit, and sweeps if the gate opened */
 		sysinfo(&si);
-		log_kills(state_fd, kills_fd, &st.kills, foreground);
+		visit_candidates(&t);
+		log_kills(t.state, t.kills, &t.logged, foreground);
+		if (!bpf_map_lookup_elem(t.state, &zero, &st) && st.untracked)
+			judge_all(pin_dir);
 		nanosleep(&tick, NULL);
 	}
+	free(t.seen);
 	closelog();
-	close(set_fd);
-	close(state_fd);
-	close(kills_fd);
+	close(t.settings);
+	close(t.state);
+	close(t.kills);
+	close(t.procs);
+	close(t.marks);
 	return 0;
 }
 
 /*
  * The lowest oom_score_adj we may set. Without CAP_SYS_RESOURCE (in a container, say) the
- * kernel refuses -1000; BPF still leaves the ticker alone, by its pid in the settings.
+ * kernel refuses -1000; BPF still leaves the ticker alone, by the mark install put on it.
  */
 void lower_oom_score_adj(void)
 {
@@ -119,7 +210,7 @@ int ticker_spawn(const char *pin_dir)
 	fflush(NULL);
 	pid = fork();
 	if (pid)
-		return pid;
+		return pid < 0 ? -errno : pid;
 	setsid();
 	prctl(PR_SET_NAME, OOMK_TICKER_COMM);
 	null = open("/dev/null", O_RDWR);
@@ -132,14 +223,12 @@ int ticker_spawn(const char *pin_dir)
 	_exit(ticker_loop(pin_dir, false));
 }
 
-/* Stops the ticker of an install: by pid, if that pid is still an oomkiller. */
-void ticker_stop(int pid)
+/* Stops the ticker of an install: by pidfd, if that process is still its ticker. */
+void ticker_stop(const char *pin_dir, int pid)
 {
-	if (!ticker_running(pid))
+	if (signal_ticker(pin_dir, pid, SIGTERM))
 		return;
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 200 && ticker_running(pid); i++)
+	for (int i = 0; i < 200 && ticker_running(pin_dir, pid); i++)
 		usleep(10000);
-	if (ticker_running(pid))
-		kill(pid, SIGKILL);
+	signal_ticker(pin_dir, pid, SIGKILL);
 }

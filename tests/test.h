@@ -9,11 +9,24 @@
 #include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/types.h>
 #include <linux/types.h>
 #include "oomkiller.h"
 
 extern bool test_ok;
+
+/*
+ * SKIP("why", ...): this machine cannot run the test (a kernel feature, a tool missing). It
+ * ends the test, which counts as skipped, "skip NAME: why", unless an assertion failed first.
+ * Only in the test's own function: it returns from it.
+ */
+#define SKIP(...)                       \
+	do {                            \
+		test_skip(__VA_ARGS__); \
+		return;                 \
+	} while (0)
+void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define ASSERT_TRUE(cond, what)                                                             \
 	({                                                                                  \
@@ -37,6 +50,19 @@ extern bool test_ok;
 		___ok;                                                                      \
 	})
 
+/* what contains expect; if not, prints both (what cut to its first 2000 bytes) */
+#define ASSERT_STR(what, expect, desc)                                                      \
+	({                                                                                  \
+		const char *___w = (what), *___e = (expect);                                \
+		bool ___ok = strstr(___w, ___e) != NULL;                                    \
+		if (!___ok) {                                                               \
+			test_ok = false;                                                    \
+			fprintf(stderr, "  %s:%d: %s: \"%s\" not in:\n%.2000s\n", __FILE__, \
+				__LINE__, desc, ___e, ___w);                                \
+		}                                                                           \
+		___ok;                                                                      \
+	})
+
 /* install_gated() opens the gate at this much over the RAM used; open_gate() holds twice that */
 #define GATE_MARGIN (512ULL << 20)
 
@@ -50,7 +76,10 @@ struct test {
 	void (*fn)(const char *pin_dir);
 };
 
-/* Runs each test with its own pin dir, removes whatever it left; prints "N passed, N failed". */
+/*
+ * Runs each test with its own pin dir, removes whatever it left; prints
+ * "SUITE: N passed, N failed, N skipped".
+ */
 int run_tests(const char *suite, const struct test *tests);
 
 /* helpers.c */
@@ -63,6 +92,9 @@ __u64 ram_used(void); /* totalram - freeram, as si_meminfo says */
 void *hold_ram(size_t bytes); /* touched, so it counts as used */
 void release_ram(void *p, size_t bytes);
 pid_t start_peer(char *port, size_t len); /* a TCP sink on 127.0.0.1: its port in port */
+/* a TCP sink on addr (IPv4 or IPv6) in network namespace netns (NULL: ours) */
+pid_t start_peer_at(const char *netns, const char *addr, char *port, size_t len);
+__u64 peer_received(void); /* bytes the sinks received since the last one started */
 int sh(char *out, size_t len, const char *fmt, ...); /* /bin/sh -c: its stdout, exit code */
 int pinned_fd(const char *pin_dir, const char *map);
 int map_lookup(const char *pin_dir, const char *map, __u32 key, void *value);
@@ -78,5 +110,11 @@ bool alive(pid_t pid);
 bool ticker_alive(pid_t pid); /* an oomkiller-tick, not a zombie */
 int count_entries(const char *pin_dir, const char *map); /* keys in a pinned hash map */
 pid_t wait_any(int *result); /* a child that ended, or 0: no wait */
+__u64 proc_count(const struct oomk_proc *p, int limit); /* a counter, by OOMK_* limit */
+/* procs has an entry for pid whose counter of limit is at least min: 0, or -ETIMEDOUT */
+int wait_count(const char *pin_dir, pid_t pid, int limit, __u64 min, struct oomk_proc *p);
+int wait_readings(const char *pin_dir, int n); /* n more readings of si_meminfo */
+int wait_comm(pid_t pid, const char *comm); /* pid's name is comm, zombie or not */
+int count_fds(pid_t pid); /* descriptors pid has open, as /proc says */
 
 #endif /* __TEST_H */

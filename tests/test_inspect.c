@@ -36,13 +36,14 @@ static void test_table_and_json(const char *pin_dir)
 	usleep(100000); /* the one below is done writing too */
 
 	ASSERT_EQ(sh(out, sizeof(out), INSPECT, pin_dir), EXIT(0), "inspect");
-	ASSERT_TRUE(strstr(out, "gate closed"), "header: gate closed");
-	ASSERT_TRUE(strstr(out, "\ntracked "), "header: tracked");
+	ASSERT_STR(out, "gate closed", "header: gate closed");
+	ASSERT_STR(out, "\ntracked ", "header: tracked");
 	below_row = row(out, below, line, sizeof(line));
-	ASSERT_TRUE(strstr(line, " 50 ") && strstr(line, " ok"), "the one below: 50 writes, ok");
+	ASSERT_STR(line, " 50 ", "the one below: 50 writes");
+	ASSERT_STR(line, " ok", "the one below: ok");
 	over_row = row(out, over, line, sizeof(line));
-	ASSERT_TRUE(strstr(line, " 150 ") && strstr(line, " over:writes"),
-		    "the one over: 150 writes, over:writes");
+	ASSERT_STR(line, " 150 ", "the one over: 150 writes");
+	ASSERT_STR(line, " over:writes", "the one over: over:writes");
 	ASSERT_TRUE(over_row && over_row < below_row, "nearest to a limit first");
 
 	ASSERT_EQ(sh(out, sizeof(out),
@@ -80,10 +81,10 @@ static void test_kill_log_and_status(const char *pin_dir)
 		     pin_dir, over),
 		  EXIT(0), "kill log: pid, limit, value, by the sweep");
 	ASSERT_EQ(sh(out, sizeof(out), INSPECT " --kills", pin_dir), EXIT(0), "--kills");
-	ASSERT_TRUE(strstr(out, "oomp_test_fds   fds"), "--kills shows it");
+	ASSERT_STR(out, "oomp_test_fds   fds", "--kills shows it");
 	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller status --pin-dir=%s", pin_dir), EXIT(0),
 		  "status: healthy");
-	ASSERT_TRUE(strstr(out, "kills: 1\n"), "status counts the kill");
+	ASSERT_STR(out, "kills: 1\n", "status counts the kill");
 
 	ASSERT_EQ(map_lookup(pin_dir, "settings", 0, &set), 0, "settings");
 	ASSERT_EQ(kill(set.ticker_pid, SIGKILL), 0,
@@ -92,7 +93,7 @@ static void test_kill_log_and_status(const char *pin_dir)
 	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller status --pin-dir=%s", pin_dir), EXIT(3),
 		  "status: degraded");
 	ASSERT_EQ(sh(out, sizeof(out), INSPECT, pin_dir), EXIT(0), "inspect");
-	ASSERT_TRUE(strstr(out, " STALE"), "header says STALE");
+	ASSERT_STR(out, " STALE", "header says STALE");
 }
 
 /* Names are bytes: quotes, backslashes and control bytes must not break the JSON. */
@@ -125,7 +126,7 @@ static void test_errors(const char *pin_dir)
 	char out[1024];
 
 	ASSERT_EQ(sh(out, sizeof(out), INSPECT " 2>&1", pin_dir), EXIT(1), "not installed");
-	ASSERT_TRUE(strstr(out, "oomkiller-inspect: not installed"), "says so");
+	ASSERT_STR(out, "oomkiller-inspect: not installed", "says so");
 	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller status --pin-dir=%s", pin_dir), EXIT(1),
 		  "status: not installed");
 	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
@@ -134,7 +135,7 @@ static void test_errors(const char *pin_dir)
 		     "setpriv --reuid=65534 --regid=65534 --clear-groups " INSPECT " 2>&1",
 		     pin_dir),
 		  EXIT(1), "as nobody");
-	ASSERT_TRUE(strstr(out, "oomkiller-inspect: needs root (CAP_BPF) to read "), "says why");
+	ASSERT_STR(out, "oomkiller-inspect: needs root (CAP_BPF) to read ", "says why");
 }
 
 int main(void)

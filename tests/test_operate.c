@@ -56,7 +56,7 @@ static void test_config_file(const char *pin_dir)
 		ASSERT_EQ(oomkiller_stderr(pin_dir, err, sizeof(err), "install", "--config=" CONF,
 					   NULL),
 			  EXIT(2), bad[i].line);
-		ASSERT_TRUE(strstr(err, bad[i].line), "FILE:LINE: what is wrong");
+		ASSERT_STR(err, bad[i].line, "FILE:LINE: what is wrong");
 		ASSERT_TRUE(access(pin_dir, F_OK), "nothing loaded");
 	}
 	unlink(CONF);
@@ -101,16 +101,16 @@ static void test_live_config(const char *pin_dir)
 	    !ASSERT_EQ(open_gate(pin_dir), 0, "gate opens"))
 		return;
 	pid = start_writer(60, &go);
-	for (int i = 0; i < 100 && p.writes < 60; i++) {
+	for (int i = 0; i < 100 && p.count[OOMK_WRITES] < 60; i++) {
 		usleep(10000);
 		map_lookup(pin_dir, "procs", pid, &p);
 	}
-	ASSERT_EQ(p.writes, 60, "60 writes counted");
+	ASSERT_EQ(p.count[OOMK_WRITES], 60, "60 writes counted");
 	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller config --pin-dir=%s --max-writes=61", pin_dir),
 		  EXIT(0), "config --max-writes=61");
-	ASSERT_TRUE(strstr(out, "writes 61"), "config prints the new settings");
+	ASSERT_STR(out, "writes 61", "config prints the new settings");
 	ASSERT_EQ(map_lookup(pin_dir, "procs", pid, &p), 0, "still tracked");
-	ASSERT_EQ(p.writes, 60, "count kept");
+	ASSERT_EQ(p.count[OOMK_WRITES], 60, "count kept");
 	ASSERT_TRUE(alive(pid), "alive before its next write");
 	ASSERT_EQ(write(go, "w", 1), 1, "one more write");
 	ASSERT_EQ(wait_child(pid, 2000), KILLED, "killed at the 61st write");

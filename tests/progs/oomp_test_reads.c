@@ -7,6 +7,6 @@ int main(int argc, char **argv)
 	long args[] = { 20, 0 }; /* COUNT, SLEEP_S */
 
 	parse_args(argc, argv, args, 0, 2, "[COUNT [SLEEP_S]]");
-	read_zero(args[0], read, "read /dev/zero");
+	read_zero(args[0] * MIB, read, "read /dev/zero");
 	return finish(args[1]);
 }

@@ -9,7 +9,7 @@ int main(int argc, char **argv)
 {
 	parse_args(argc, argv, NULL, 0, 0, "");
 	write_devnull(50);
-	read_zero(5, read, "read /dev/zero");
+	read_zero(5 * MIB, read, "read /dev/zero");
 	/* 50 on top of stdio, well under 100 at once */
 	open_fds(50);
 	run_threads(50);

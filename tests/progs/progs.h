@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,18 +104,17 @@ static inline void write_devnull(long n)
 	close(fd);
 }
 
-/* Read @mib MiB from /dev/zero in READ_CHUNK pieces with @rd, a read(2)-like function. */
-static inline void read_zero(long mib, ssize_t (*rd)(int fd, void *buf, size_t len),
+/* Read @bytes from /dev/zero in READ_CHUNK pieces at most with @rd, a read(2)-like function. */
+static inline void read_zero(long long bytes, ssize_t (*rd)(int fd, void *buf, size_t len),
 			     const char *what)
 {
 	static char buf[READ_CHUNK];
-	long long left = (long long)mib * MIB;
 	int fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		die("open /dev/zero");
-	while (left > 0)
-		left -= check_io(rd(fd, buf, sizeof(buf)), what);
+	while (bytes > 0)
+		bytes -= check_io(rd(fd, buf, bytes < READ_CHUNK ? bytes : READ_CHUNK), what);
 	close(fd);
 }
 
