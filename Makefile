@@ -202,3 +202,11 @@ test-kernels: oomkiller oomkiller-inspect $(TEST_PROGS) $(TEST_BINS) $(OUTPUT)/t
 
 test-kernels-arm64: deps
 	$(Q)KERNELS="$(ARM64_KERNELS)" ci/kernels/run-arm64
+
+# make bench-kernels [KERNELS="6.1 6.12"]: make bench's syscall, precision and reaction
+# sections under qemu on each kernel, with the backends it allows most (fexit hooks measured
+# beside sys_exit ones), into bench/RESULTS-<series>.md. Software emulation: compare ratios
+# within a file. About 10 minutes a kernel; not in CI.
+.PHONY: bench-kernels
+bench-kernels: oomkiller oomkiller-inspect $(TEST_PROGS) $(OUTPUT)/bench/bench $(BENCH_PROGS)
+	$(Q)KERNELS="$(KERNELS)" ci/kernels/bench

@@ -47,7 +47,19 @@ enum {
 enum {
 	OOMK_MEM_SYSCALL, /* sys_exit of the ticker's sysinfo(2) */
 	OOMK_MEM_FEXIT, /* fexit/si_meminfo: every caller counts */
+	OOMK_MEM_KPROBE, /* kprobe and kretprobe on si_meminfo: every caller counts */
 };
+
+/* oomk_settings.hooks: where writes, reads and descriptors are counted */
+enum {
+	OOMK_HOOKS_SYS_EXIT, /* tp_btf/sys_exit: every system call of every process pays */
+	OOMK_HOOKS_FEXIT, /* fexit on vfs_write, vfs_read, fd_install...: only those calls pay */
+};
+
+/* oomk_settings.features: what this kernel let BPF do, as install probed it */
+#define OOMK_FEAT_SIGNAL_TASK (1 << 0) /* signal a task that is not current (else the ticker) */
+#define OOMK_FEAT_TASK_ITER   (1 << 1) /* find a live thread of a process (bpf_iter_task) */
+#define OOMK_FEAT_RDONLY_CAST (1 << 2) /* direct loads through a file (bpf_rdonly_cast) */
 
 /* Value of the pinned hash map "procs", keyed by tgid: one candidate process. */
 struct oomk_proc {
@@ -111,7 +123,9 @@ struct oomk_settings {
 	__u64 progs; /* bit per skeleton program that install attached */
 	__s32 own_fd[2]; /* the installer's descriptors of its two binaries, while it judges */
 	__u32 active; /* bit per OOMK_* limit whose probe is attached */
-	__u32 backend;
+	__u32 backend; /* OOMK_MEM_* */
+	__u32 hooks; /* OOMK_HOOKS_* */
+	__u32 features; /* OOMK_FEAT_* */
 	__u32 ticker_pid; /* for the tools: the pid in the installer's pid namespace */
 	__u32 tick_ms;
 	__u32 dry_run; /* 1: count and log, signal nothing */

@@ -91,15 +91,15 @@ static const char *printable(const char *comm, char *buf)
 
 void print_header(FILE *f, const char *pin_dir, const struct snapshot *s)
 {
-	char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], lim[160], names[160], libcs[OOMK_LIBCS * 64];
+	char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], lim[256], names[160], libcs[OOMK_LIBCS * 64];
 
 	fprintf(f, "oomkiller at %s: gate %s, %s of %s RAM used, threshold %s\n", pin_dir,
 		s->st.gate ? "OPEN" : "closed", fmt_size(s->st.used, a, sizeof(a)),
 		fmt_size(s->st.total, b, sizeof(b)), fmt_size(s->set.mem_threshold, c, sizeof(c)));
-	fprintf(f, "si_meminfo: %s, ticker %u%s, last reading %.1fs ago%s\n",
-		backend_name(s->set.backend), s->set.ticker_pid,
+	fprintf(f, "ticker %u%s, last reading %.1fs ago%s\n", s->set.ticker_pid,
 		s->ticker_running ? "" : " (NOT RUNNING)", s->age_ms / 1000.0,
 		s->stale ? " STALE" : "");
+	fprintf(f, "paths: %s\n", fmt_paths(&s->set, lim, sizeof(lim)));
 	fprintf(f, "limits: %s; names containing %s\n", fmt_limits(&s->set, lim, sizeof(lim)),
 		fmt_names(&s->set, names, sizeof(names)));
 	if (s->set.dry_run || s->set.action == OOMK_ACTION_TERM)

@@ -28,7 +28,7 @@ static int attach_and_pin(struct bpf_program *prog, const char *pin_dir)
 	err = try_snprintf(path, sizeof(path), "%s/progs/%s", pin_dir, name) ?:
 		      bpf_program__pin(prog, path);
 	/* the uprobe is attached to each libc apart, by libc_attach() */
-	if (err || bpf_program__type(prog) == BPF_PROG_TYPE_KPROBE)
+	if (err || !strcmp(bpf_program__section_name(prog), "uprobe"))
 		return err;
 	link = bpf_program__attach(prog);
 	if (!link)
@@ -93,8 +93,8 @@ static void report(const struct install_opts *o, const struct oomk_settings *set
 	if (rand_err)
 		printf("  rand: no rand() in %s (%s); the ticker probes the libcs candidates map\n",
 		       o->libc ?: "a libc", strerror(-rand_err));
-	printf("  si_meminfo: %s, ticker pid %u every %u ms\n", backend_name(set->backend),
-	       set->ticker_pid, set->tick_ms);
+	printf("  ticker pid %u every %u ms; %s\n", set->ticker_pid, set->tick_ms,
+	       fmt_paths(set, buf, sizeof(buf)));
 	fflush(stdout);
 }
 
@@ -199,23 +199,53 @@ static int repair(const char *pin_dir, bool foreground)
 	return 0;
 }
 
-/* What the running kernel offers, into the object before it loads. */
-static void configure(struct oomkiller_bpf *skel, const struct install_opts *o,
-		      struct oomk_settings *set)
+/*
+ * What the running kernel offers, into the object before it loads: for each part, the path
+ * asked for, or else the best this kernel allows. -EOPNOTSUPP, said, when what was asked for
+ * is not allowed.
+ */
+static int configure(struct oomkiller_bpf *skel, const struct install_opts *o,
+		     struct oomk_settings *set)
 {
+	struct bpf_program *vfs[] = { skel->progs.oomk_vfs_write,  skel->progs.oomk_vfs_writev,
+				      skel->progs.oomk_vfs_read,   skel->progs.oomk_vfs_readv,
+				      skel->progs.oomk_fd_install, skel->progs.oomk_filp_close };
 	struct features f;
 
 	probe_features(&f);
-	set->backend = f.backend;
-	skel->rodata->mem_backend = f.backend;
-	skel->rodata->have_signal_task = f.signal_task;
-	skel->rodata->have_task_iter = f.task_iter;
-	skel->rodata->have_rdonly_cast = f.rdonly_cast;
+	set->features = f.feat;
+	set->backend = o->meminfo >= 0	? o->meminfo :
+		       f.fexit_meminfo	? OOMK_MEM_FEXIT :
+		       f.kprobe_meminfo ? OOMK_MEM_KPROBE :
+					  OOMK_MEM_SYSCALL;
+	/* without sys_exit, the ticker's ticks come from fexit/si_meminfo */
+	set->hooks = o->hooks >= 0				     ? o->hooks :
+		     f.fexit_hooks && set->backend == OOMK_MEM_FEXIT ? OOMK_HOOKS_FEXIT :
+								       OOMK_HOOKS_SYS_EXIT;
+	if ((set->backend == OOMK_MEM_FEXIT && !f.fexit_meminfo) ||
+	    (set->backend == OOMK_MEM_KPROBE && !f.kprobe_meminfo)) {
+		p_err("--meminfo: this kernel does not let BPF attach there");
+		return -EOPNOTSUPP;
+	}
+	if (set->hooks == OOMK_HOOKS_FEXIT && (!f.fexit_hooks || set->backend != OOMK_MEM_FEXIT)) {
+		p_err("--hooks=fexit: needs fexit on vfs_write, fd_install... and --meminfo=fexit");
+		return -EOPNOTSUPP;
+	}
+	skel->rodata->mem_backend = set->backend;
+	skel->rodata->have_signal_task = f.feat & OOMK_FEAT_SIGNAL_TASK;
+	skel->rodata->have_task_iter = f.feat & OOMK_FEAT_TASK_ITER;
+	skel->rodata->have_rdonly_cast = f.feat & OOMK_FEAT_RDONLY_CAST;
 	bpf_map__set_max_entries(skel->maps.procs, o->max_procs);
 	bpf_program__set_autoload(skel->progs.oomk_meminfo, set->backend == OOMK_MEM_FEXIT);
+	bpf_program__set_autoload(skel->progs.oomk_meminfo_entry, set->backend == OOMK_MEM_KPROBE);
+	bpf_program__set_autoload(skel->progs.oomk_meminfo_return, set->backend == OOMK_MEM_KPROBE);
+	bpf_program__set_autoload(skel->progs.oomk_sys_exit, set->hooks == OOMK_HOOKS_SYS_EXIT);
+	for (size_t i = 0; i < sizeof(vfs) / sizeof(vfs[0]); i++)
+		bpf_program__set_autoload(vfs[i], set->hooks == OOMK_HOOKS_FEXIT);
 	/* where BPF cannot signal a task that is not current, the ticker sends what it queues */
-	bpf_program__set_autoload(skel->progs.oomk_queued_sent, !f.signal_task);
+	bpf_program__set_autoload(skel->progs.oomk_queued_sent, !(f.feat & OOMK_FEAT_SIGNAL_TASK));
 	set->active = (1 << OOMK_NR_LIMITS) - 1;
+	return 0;
 }
 
 int install(const struct install_opts *o, bool foreground)
@@ -250,7 +280,8 @@ int install(const struct install_opts *o, bool foreground)
 		p_err("opening the BPF object: %s", strerror(errno));
 		goto cleanup;
 	}
-	configure(skel, o, &set);
+	if (configure(skel, o, &set))
+		goto cleanup;
 	pinned = true;
 	err = oomkiller_bpf__load(skel);
 	if (err) {

@@ -62,7 +62,13 @@ void json_settings(FILE *f, const struct oomk_settings *set)
 	json_str(f, "action", set->action == OOMK_ACTION_TERM ? "term" : "kill", 8, ", ");
 	json_num(f, "grace_ms", set->grace_ms, ", ");
 	json_bool(f, "dry_run", set->dry_run, ", ");
-	json_str(f, "backend", set->backend == OOMK_MEM_FEXIT ? "fexit" : "sysinfo", 16, ", ");
+	json_str(f, "backend",
+		 set->backend == OOMK_MEM_FEXIT	 ? "fexit" :
+		 set->backend == OOMK_MEM_KPROBE ? "kprobe" :
+						   "sysinfo",
+		 16, ", ");
+	json_str(f, "hooks", set->hooks == OOMK_HOOKS_FEXIT ? "fexit" : "sys_exit", 16, ", ");
+	json_bool(f, "signal_task", set->features & OOMK_FEAT_SIGNAL_TASK, ", ");
 	json_num(f, "ticker_pid", set->ticker_pid, ", ");
 	json_num(f, "tick_ms", set->tick_ms, "");
 	fprintf(f, "}");

@@ -20,6 +20,7 @@ struct install_opts {
 	const char *pin_dir;
 	const char *libc; /* NULL: the libc oomkiller itself runs with */
 	__u32 max_procs; /* entries of procs: candidates tracked at once */
+	int meminfo, hooks; /* OOMK_MEM_*, OOMK_HOOKS_*, or -1: what the kernel allows */
 	int name_from, exclude_from; /* which source set these lists last */
 	bool json; /* config: print as JSON */
 	bool changed; /* config: an option asked for a change */
@@ -46,7 +47,6 @@ static inline int limit_index(__u32 limit)
 const char *fmt_size(__u64 bytes, char *buf, size_t len);
 const char *fmt_limit(int limit, __u64 v, char *buf, size_t len);
 const char *fmt_kill(const struct oomk_kill *k, char *buf, size_t len);
-const char *backend_name(__u32 backend);
 const char *fmt_names(const struct oomk_settings *set, char *buf, size_t len);
 const char *fmt_limits(const struct oomk_settings *set, char *buf, size_t len);
 
@@ -106,13 +106,12 @@ int try_snprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((for
 
 /* probe.c: what the running kernel offers */
 struct features {
-	bool signal_task; /* kfuncs to signal a task that is not current */
-	bool task_iter; /* over a process's threads */
-	bool rdonly_cast;
-	__u32 backend; /* OOMK_MEM_* */
+	__u32 feat; /* OOMK_FEAT_* */
+	bool fexit_meminfo, kprobe_meminfo; /* backends for si_meminfo */
+	bool fexit_hooks; /* fexit on every function vfs.bpf.c hooks */
 };
-bool fexit_can_attach(const char *func);
 void probe_features(struct features *f);
+const char *fmt_paths(const struct oomk_settings *set, char *buf, size_t len);
 const char *own_libc(void);
 
 /* libcs.c */

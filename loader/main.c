@@ -35,8 +35,14 @@ static void help_policy(FILE *f)
 
 static void help_load(FILE *f)
 {
-	fprintf(f, "  --libc=PATH             the libc whose rand() is counted (oomkiller's own)\n"
-		   "  --max-procs=N           candidates tracked at once (16384)\n");
+	fprintf(f,
+		"  --libc=PATH             a libc whose rand() is counted from the start (oomkiller's\n"
+		"                          own); the ticker adds every one candidates map\n"
+		"  --max-procs=N           candidates tracked at once (16384)\n"
+		"  --meminfo=BACKEND       who reads si_meminfo: fexit, kprobe or sysinfo (auto: the\n"
+		"                          first this kernel allows)\n"
+		"  --hooks=WHERE           where writes, reads and fds are counted: fexit or\n"
+		"                          sys_exit (auto: fexit where allowed)\n");
 }
 
 static void help_common(FILE *f)

@@ -28,6 +28,8 @@ enum {
 	OPT_DRY_RUN,
 	OPT_LIBC,
 	OPT_MAX_PROCS,
+	OPT_MEMINFO,
+	OPT_HOOKS,
 	OPT_CONFIG,
 	OPT_JSON,
 	OPT_PIN_DIR,
@@ -64,6 +66,8 @@ static const struct {
 	{ { "dry-run", optional_argument, NULL, OPT_DRY_RUN }, FOR_INSTALL | FOR_CONFIG },
 	{ { "libc", required_argument, NULL, OPT_LIBC }, FOR_INSTALL },
 	{ { "max-procs", required_argument, NULL, OPT_MAX_PROCS }, FOR_INSTALL },
+	{ { "meminfo", required_argument, NULL, OPT_MEMINFO }, FOR_INSTALL },
+	{ { "hooks", required_argument, NULL, OPT_HOOKS }, FOR_INSTALL },
 	{ { "json", no_argument, NULL, OPT_JSON }, FOR_CONFIG },
 	{ { "config", required_argument, NULL, OPT_CONFIG }, FOR_INSTALL | FOR_CONFIG },
 };
@@ -182,6 +186,19 @@ static const char *apply(struct install_opts *o, int opt, const char *val, int s
 		err = parse_num(val, false, &n, 1, 1 << 22);
 		o->max_procs = err ? o->max_procs : n;
 		return err ? "expected 1 to 4194304" : NULL;
+	case OPT_MEMINFO:
+		o->meminfo = !strcmp(val, "auto")    ? -1 :
+			     !strcmp(val, "fexit")   ? OOMK_MEM_FEXIT :
+			     !strcmp(val, "kprobe")  ? OOMK_MEM_KPROBE :
+			     !strcmp(val, "sysinfo") ? OOMK_MEM_SYSCALL :
+						       -2;
+		return o->meminfo == -2 ? "expected auto, fexit, kprobe or sysinfo" : NULL;
+	case OPT_HOOKS:
+		o->hooks = !strcmp(val, "auto")	    ? -1 :
+			   !strcmp(val, "fexit")    ? OOMK_HOOKS_FEXIT :
+			   !strcmp(val, "sys_exit") ? OOMK_HOOKS_SYS_EXIT :
+						      -2;
+		return o->hooks == -2 ? "expected auto, fexit or sys_exit" : NULL;
 	case OPT_LIBC:
 		if (access(val, R_OK))
 			return strerror(errno);
@@ -328,6 +345,7 @@ int parse_install_opts(int argc, char **argv, struct install_opts *o, void (*hel
 	o->set.grace_ms = 5000;
 	o->pin_dir = OOMK_PIN_DIR;
 	o->max_procs = OOMK_MAX_PROCS;
+	o->meminfo = o->hooks = -1;
 	for (int i = 0; i < OOMK_NR_LIMITS; i++)
 		o->set.max[i] = limits[i].def;
 	err = parse(argc, argv, o, FOR_INSTALL, help);

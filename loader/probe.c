@@ -2,16 +2,19 @@
 /* What this kernel and this system offer, probed before the real object is loaded. */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <stdint.h>
 #include <link.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/perf_event.h>
+#include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "loader.h"
 
 /* As libbpf-tools' fentry_can_attach(): load and attach an empty fexit program to func. */
-bool fexit_can_attach(const char *func)
+static bool fexit_can_attach(const char *func)
 {
 	const struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
@@ -38,25 +41,54 @@ bool fexit_can_attach(const char *func)
 	return link_fd >= 0;
 }
 
-/* The kernel's BTF has a function (a kfunc) or a variable of that name. */
-static bool has(const struct btf *btf, const char *name, int kind)
+/* The kernel's BTF has a function (a kfunc) of that name. */
+static bool has_func(const struct btf *btf, const char *name)
 {
-	return btf && btf__find_by_name_kind(btf, name, kind) > 0;
+	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
 }
 
-/* The kfuncs and variables the BPF side uses where they exist, and does without elsewhere. */
+/* A kprobe can be put on func: the kprobe PMU exists (CONFIG_KPROBES) and takes it. */
+static bool kprobe_can_attach(const char *func)
+{
+	struct perf_event_attr attr = { .size = sizeof(attr), .config1 = (__u64)(uintptr_t)func };
+	FILE *f = fopen("/sys/bus/event_source/devices/kprobe/type", "re");
+	int fd;
+
+	if (!f)
+		return false;
+	fd = fscanf(f, "%u", &attr.type) == 1 ?
+		     syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC) :
+		     -1;
+	fclose(f);
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0;
+}
+
+/* The functions vfs.bpf.c counts at, where fexit replaces the sys_exit tracepoint. */
+static const char *const vfs_hooks[] = {
+	"vfs_write", "vfs_writev", "vfs_read", "vfs_readv", "fd_install", "filp_close",
+};
+
+/* The kfuncs the BPF side uses where they exist and does without elsewhere; the hooks it may use. */
 void probe_features(struct features *f)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
 
-	f->signal_task = has(btf, "bpf_send_signal_task", BTF_KIND_FUNC) &&
-			 has(btf, "bpf_task_from_pid", BTF_KIND_FUNC) &&
-			 has(btf, "bpf_task_release", BTF_KIND_FUNC);
-	f->task_iter = has(btf, "bpf_iter_task_new", BTF_KIND_FUNC) &&
-		       has(btf, "bpf_task_acquire", BTF_KIND_FUNC);
-	f->rdonly_cast = has(btf, "bpf_rdonly_cast", BTF_KIND_FUNC);
-	f->backend = fexit_can_attach("si_meminfo") ? OOMK_MEM_FEXIT : OOMK_MEM_SYSCALL;
+	f->feat = 0;
+	if (has_func(btf, "bpf_send_signal_task") && has_func(btf, "bpf_task_from_pid") &&
+	    has_func(btf, "bpf_task_release"))
+		f->feat |= OOMK_FEAT_SIGNAL_TASK;
+	if (has_func(btf, "bpf_iter_task_new") && has_func(btf, "bpf_task_acquire"))
+		f->feat |= OOMK_FEAT_TASK_ITER;
+	if (has_func(btf, "bpf_rdonly_cast"))
+		f->feat |= OOMK_FEAT_RDONLY_CAST;
 	btf__free(btf);
+	f->fexit_meminfo = fexit_can_attach("si_meminfo");
+	f->kprobe_meminfo = kprobe_can_attach("si_meminfo");
+	f->fexit_hooks = true;
+	for (size_t i = 0; i < sizeof(vfs_hooks) / sizeof(vfs_hooks[0]); i++)
+		f->fexit_hooks &= fexit_can_attach(vfs_hooks[i]);
 }
 
 static int find_libc(struct dl_phdr_info *info, size_t size, void *path)

@@ -32,13 +32,18 @@ static bool attached(const char *pin_dir, const char *name)
 	return ret;
 }
 
-/* Attaches the program pinned as progs/name again, as its section says, and pins the link. */
+/*
+ * Attaches the program pinned as progs/name again, as its section says, and pins the link:
+ * tracing programs (tp_btf, fexit, iter) only; a kprobe's link needs a perf event.
+ */
 static int relink(const char *pin_dir, const struct bpf_program *prog)
 {
 	const char *name = bpf_program__name(prog);
 	char path[PATH_MAX];
 	int fd, link, err;
 
+	if (bpf_program__type(prog) != BPF_PROG_TYPE_TRACING)
+		return -EOPNOTSUPP;
 	err = try_snprintf(path, sizeof(path), "progs/%s", name);
 	fd = err ? err : pinned_map(pin_dir, path);
 	if (fd < 0)
@@ -72,7 +77,7 @@ int missing_links(const char *pin_dir, __u64 progs, bool fix, char *buf, size_t 
 	bpf_object__for_each_program(prog, skel->obj) {
 		const char *name = bpf_program__name(prog);
 
-		if (!(progs & (1ULL << i++)) || bpf_program__type(prog) == BPF_PROG_TYPE_KPROBE)
+		if (!(progs & (1ULL << i++)) || !strcmp(bpf_program__section_name(prog), "uprobe"))
 			continue;
 		if (attached(pin_dir, name) || (fix && !(err = relink(pin_dir, prog))))
 			(*nr)++;

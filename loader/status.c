@@ -8,7 +8,7 @@
 
 int status(const char *pin_dir)
 {
-	char a[NUM_LEN], b[NUM_LEN], lim[160], gone[512], libcs[OOMK_LIBCS * 64];
+	char a[NUM_LEN], b[NUM_LEN], lim[256], gone[512], libcs[OOMK_LIBCS * 64];
 	struct snapshot s;
 	bool healthy;
 	int err, nr;
@@ -24,10 +24,10 @@ int status(const char *pin_dir)
 
 	printf("oomkiller at %s: %s\n", pin_dir, healthy ? "healthy" : "DEGRADED");
 	printf("  programs: %d attached%s%s\n", nr, gone[0] ? ", MISSING: " : "", gone);
-	printf("  si_meminfo: %s; ticker %u %s, last reading %.1fs ago%s\n",
-	       backend_name(s.set.backend), s.set.ticker_pid,
+	printf("  ticker %u %s, last reading %.1fs ago%s\n", s.set.ticker_pid,
 	       s.ticker_running ? "running" : "NOT RUNNING", s.age_ms / 1000.0,
 	       s.stale ? " (STALE)" : "");
+	printf("  paths: %s\n", fmt_paths(&s.set, lim, sizeof(lim)));
 	printf("  gate: %s, %s of RAM used, threshold %s\n", s.st.gate ? "OPEN" : "closed",
 	       fmt_size(s.st.used, a, sizeof(a)), fmt_size(s.set.mem_threshold, b, sizeof(b)));
 	printf("  limits: %s\n", fmt_limits(&s.set, lim, sizeof(lim)));

@@ -44,8 +44,8 @@ static int links_pinned(const char *pin_dir)
 
 static void test_install_uninstall(const char *pin_dir)
 {
-	static const char *const pins[] = { "procs", "settings", "state", "links/oomk_sys_exit",
-					    "progs/oomk_sys_exit" };
+	static const char *const pins[] = { "procs", "settings", "state", "links/oomk_fork",
+					    "progs/oomk_fork" };
 	struct oomk_settings set;
 	char path[256];
 	int links;

@@ -79,7 +79,7 @@ static bool nothing_left(const char *pin_dir)
 /* Whatever is gone already, uninstall takes the rest, and the ticker goes too. */
 static void test_uninstall_faults(const char *pin_dir)
 {
-	static const char *const by_hand[] = { "settings", "links/oomk_sys_exit", "state" };
+	static const char *const by_hand[] = { "settings", "links/oomk_fork", "state" };
 	struct oomk_settings set;
 	char path[256];
 
@@ -262,15 +262,9 @@ static void test_renames(const char *pin_dir)
 
 static void test_pin_modes(const char *pin_dir)
 {
-	static const char *const paths[] = { "",
-					     "/links",
-					     "/progs",
-					     "/procs",
-					     "/settings",
-					     "/state",
-					     "/kills",
-					     "/links/oomk_sys_exit",
-					     "/progs/oomk_sys_exit" };
+	static const char *const paths[] = { "",       "/links",	   "/progs",
+					     "/procs", "/settings",	   "/state",
+					     "/kills", "/links/oomk_fork", "/progs/oomk_fork" };
 	char path[256];
 	struct stat st;
 
@@ -373,10 +367,35 @@ static void test_bystander_swarm(const char *pin_dir)
 }
 
 /* Never candidates, whatever --name says: init, kernel threads, oomkiller's own processes. */
+/*
+ * Tiny limits, the gate open from the start: oomkiller's processes, run from dir, match its
+ * names and live on.
+ */
+static void matching_itself(const char *pin_dir, const char *dir)
+{
+	char out[8192];
+	struct oomk_state st;
+
+	if (!ASSERT_EQ(sh(out, sizeof(out),
+			  "%s/oomkiller install --pin-dir=%s --name=oomkiller --mem-threshold=0 "
+			  "--max-fds=1 --max-writes=1 --max-read=1 --tick=100",
+			  dir, pin_dir),
+		       EXIT(0), "install matching itself"))
+		return;
+	usleep(500000);
+	ASSERT_EQ(sh(out, sizeof(out), "%s/oomkiller status --pin-dir=%s", dir, pin_dir), EXIT(0),
+		  "status runs, ticker lives");
+	ASSERT_EQ(sh(out, sizeof(out), "%s/oomkiller-inspect --pin-dir=%s", dir, pin_dir), EXIT(0),
+		  "the inspector runs");
+	ASSERT_EQ(map_lookup(pin_dir, "state", 0, &st), 0, "state");
+	ASSERT_EQ(st.kills, 0, "nothing killed");
+	ASSERT_EQ(sh(out, sizeof(out), "%s/oomkiller uninstall --pin-dir=%s", dir, pin_dir),
+		  EXIT(0), "uninstall runs");
+}
+
 static void test_protected(const char *pin_dir)
 {
 	char comm[32] = "", out[8192];
-	struct oomk_state st;
 	int fd = open("/proc/1/comm", O_RDONLY), n;
 
 	n = fd < 0 ? 0 : read(fd, comm, sizeof(comm) - 1);
@@ -392,19 +411,31 @@ static void test_protected(const char *pin_dir)
 		ASSERT_TRUE(!out[0], "no candidate: neither init nor a kernel thread");
 		ASSERT_EQ(oomkiller(pin_dir, "uninstall", NULL), EXIT(0), "uninstall");
 	}
-	/* tiny limits, gate open from the start: oomkiller's processes match and live on */
-	if (!ASSERT_EQ(oomkiller(pin_dir, "install", "--name=oomkiller", "--mem-threshold=0",
-				 "--max-fds=1", "--max-writes=1", "--max-read=1", "--tick=100",
-				 NULL),
-		       EXIT(0), "install matching itself"))
+	matching_itself(pin_dir, ".");
+}
+
+/*
+ * Run from an overlay, as in a container image: there stat() of the binaries gives another
+ * inode than the one BPF sees, and oomkiller must still know its own processes.
+ */
+static void test_protected_overlay(const char *pin_dir)
+{
+	char dir[] = "/tmp/oomk-overlay.XXXXXX", out[1024];
+	int ret;
+
+	if (!ASSERT_TRUE(mkdtemp(dir), "a temporary directory"))
 		return;
-	usleep(500000);
-	ASSERT_EQ(sh(out, sizeof(out), STATUS, pin_dir), EXIT(0), "status runs, ticker lives");
-	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller-inspect --pin-dir=%s", pin_dir), EXIT(0),
-		  "the inspector runs");
-	ASSERT_EQ(map_lookup(pin_dir, "state", 0, &st), 0, "state");
-	ASSERT_EQ(st.kills, 0, "nothing killed");
-	ASSERT_EQ(oomkiller(pin_dir, "uninstall", NULL), EXIT(0), "uninstall runs");
+	/* a tmpfs under it all, so that the upper layer may be anywhere, an overlay itself */
+	ret = sh(out, sizeof(out),
+		 "mount -t tmpfs tmpfs %s && cp -p oomkiller oomkiller-inspect %s && cd %s && "
+		 "mkdir lower upper work merged && mv oomkiller oomkiller-inspect lower && "
+		 "mount -t overlay overlay -o lowerdir=lower,upperdir=upper,workdir=work merged",
+		 dir, dir, dir);
+	if (ASSERT_EQ(ret, EXIT(0), "oomkiller's binaries on an overlay mount")) {
+		snprintf(out, sizeof(out), "%s/merged", dir);
+		matching_itself(pin_dir, out);
+	}
+	sh(out, sizeof(out), "umount %s/merged; umount %s; rmdir %s", dir, dir, dir);
 }
 
 static void test_soak(const char *pin_dir)
@@ -432,6 +463,7 @@ int main(void)
 		{ "spoofed_sysinfo", test_spoofed_sysinfo },
 		{ "bystander_swarm", test_bystander_swarm },
 		{ "protected", test_protected },
+		{ "protected_overlay", test_protected_overlay },
 		{ "soak", test_soak },
 		{},
 	};
