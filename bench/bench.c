@@ -100,12 +100,12 @@ static void floor_down(void)
 	floor_bpf__destroy(floor_skel);
 }
 
-/* oomkiller, limits no bench process reaches; hooks: "--hooks=..." or NULL for the default */
+/* oomkiller, limits no bench process reaches; hooks: "--hooks=fexit" or NULL: the default */
 static void killer_hooks_up(const char *hooks)
 {
 	if (oomkiller(PIN, "install", "--max-fds=" HIGH, "--max-writes=" HIGH, "--max-read=" HIGH,
 		      "--max-threads=" HIGH, "--max-rand=" HIGH, "--max-tcp-packets=" HIGH, hooks,
-		      NULL))
+		      hooks ? "--meminfo=fexit" : NULL, NULL))
 		die("oomkiller install");
 }
 
@@ -114,10 +114,10 @@ static void killer_up(void)
 	killer_hooks_up(NULL);
 }
 
-/* where the default is fexit, the sys_exit tracepoint that it replaces, to compare */
-static void killer_sys_exit_up(void)
+/* where the kernel allows it, fexit on the VFS in place of the sys_exit tracepoint */
+static void killer_fexit_up(void)
 {
-	killer_hooks_up("--hooks=sys_exit");
+	killer_hooks_up("--hooks=fexit");
 }
 
 static void killer_down(void)
@@ -129,7 +129,7 @@ static void none(void)
 {
 }
 
-enum { NONE, FLOOR, KILLER, KILLER_SYS_EXIT, NR_VARIANTS };
+enum { NONE, FLOOR, KILLER, KILLER_FEXIT, NR_VARIANTS };
 static const struct {
 	const char *name;
 	void (*up)(void);
@@ -138,18 +138,19 @@ static const struct {
 	[NONE] = { "none", none, none },
 	[FLOOR] = { "floor", floor_up, floor_down },
 	[KILLER] = { "oomkiller", killer_up, killer_down },
-	[KILLER_SYS_EXIT] = { "oomkiller --hooks=sys_exit", killer_sys_exit_up, killer_down },
+	[KILLER_FEXIT] = { "oomkiller --hooks=fexit", killer_fexit_up, killer_down },
 };
 
-/* The hooks install chooses on this kernel: OOMK_HOOKS_FEXIT where fexit is allowed. */
-static __u32 default_hooks(void)
+/* This kernel lets install put the hooks on the VFS with fexit. */
+static bool fexit_hooks(void)
 {
-	struct oomk_settings set = {};
+	char err[512];
 
-	killer_up();
-	map_lookup(PIN, "settings", 0, &set);
+	if (oomkiller_stderr(PIN, err, sizeof(err), "install", "--hooks=fexit", "--meminfo=fexit",
+			     NULL))
+		return false;
 	killer_down();
-	return set.hooks;
+	return true;
 }
 
 static double loop_ns(const char *prog)
@@ -165,8 +166,8 @@ static double loop_ns(const char *prog)
 static void syscall_overhead(void)
 {
 	static const char *const progs[2] = { "bench_loop", "oomp_bench_loop" };
-	/* with fexit hooks by default, the sys_exit ones are measured beside them */
-	int nr = default_hooks() == OOMK_HOOKS_FEXIT ? NR_VARIANTS : KILLER + 1;
+	/* where the kernel allows fexit hooks, they are measured beside the sys_exit ones */
+	int nr = fexit_hooks() ? NR_VARIANTS : KILLER + 1;
 	double ns[2][NR_VARIANTS][ROUNDS];
 
 	for (int r = 0; r < ROUNDS; r++) {
@@ -189,8 +190,7 @@ static void syscall_overhead(void)
 	       loops, ROUNDS);
 	for (int p = 0; p < 2; p++) {
 		for (int v = KILLER; v < nr; v++) {
-			/* the default's hooks name the first row, the sys_exit ones the second */
-			bool fexit = nr == NR_VARIANTS && v == KILLER;
+			bool fexit = v == KILLER_FEXIT;
 			double to_none[ROUNDS], to_floor[ROUNDS];
 
 			for (int r = 0; r < ROUNDS; r++) {

@@ -41,8 +41,8 @@ static void help_load(FILE *f)
 		"  --max-procs=N           candidates tracked at once (16384)\n"
 		"  --meminfo=BACKEND       who reads si_meminfo: fexit, kprobe or sysinfo (auto: the\n"
 		"                          first this kernel allows)\n"
-		"  --hooks=WHERE           where writes, reads and fds are counted: fexit or\n"
-		"                          sys_exit (auto: fexit where allowed)\n");
+		"  --hooks=WHERE           where writes, reads and fds are counted: sys_exit\n"
+		"                          (auto), or fexit on the VFS where the kernel allows it\n");
 }
 
 static void help_common(FILE *f)
