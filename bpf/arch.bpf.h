@@ -74,12 +74,12 @@ static __always_inline int sys_class(struct task_struct *task, struct pt_regs *r
 }
 
 #elif defined(__TARGET_ARCH_arm64)
-struct pt_regs___arm64 {
+struct pt_regs___oomk {
 	__u64 orig_x0;
 	__s32 syscallno;
 } __attribute__((preserve_access_index));
 
-struct thread_info___arm64 {
+struct thread_info___oomk {
 	unsigned long flags;
 } __attribute__((preserve_access_index));
 
@@ -110,8 +110,8 @@ static __always_inline int sys_class64(long nr)
 /* AArch32 system calls are not told apart: they never count as something else. */
 static __always_inline int sys_class(struct task_struct *task, struct pt_regs *regs, long *arg0)
 {
-	struct thread_info___arm64 *ti = (void *)&task->thread_info;
-	struct pt_regs___arm64 *r = (void *)regs;
+	struct thread_info___oomk *ti = (void *)&task->thread_info;
+	struct pt_regs___oomk *r = (void *)regs;
 
 	if (BPF_CORE_READ(ti, flags) & (1UL << TIF_32BIT))
 		return SYS_OTHER;
