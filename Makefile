@@ -192,7 +192,7 @@ FORCE:
 # .output/kernels/, where each console log is kept); a line per kernel, then the totals.
 # One kernel, one test: make test-kernels KERNELS=6.12 TESTS=.output/tests/test_core
 # make test-kernels-arm64 [ARM64_KERNELS=6.12]: a cross build, the policy's ten programs on
-# Debian's arm64 kernel (not in CI). More in ci/kernels/README.
+# Debian's arm64 kernel (in CI, after the matrix). More in ci/kernels/README.
 KERNELS ?= 6.1 6.12
 TESTS ?= $(TEST_BINS)
 ARM64_KERNELS ?= 6.12
