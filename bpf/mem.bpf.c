@@ -13,11 +13,47 @@
 
 /* Set by the loader to the backend it chose; the others are dead code to the verifier. */
 const volatile __u32 mem_backend = OOMK_MEM_SYSCALL;
+/* Set by the loader from kallsyms, where it has the kernel's psi_system: 0 if not. */
+const volatile __u64 psi_system_addr;
 
+/*
+ * Memory pressure where BPF cannot read the kernel's: the ticker writes what
+ * /proc/pressure/memory says before each tick, avg10 of "some" and "full".
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct oomk_psi);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} psi SEC(".maps");
+
+/* Memory pressure, avg10 of the --psi line, in hundredths of a percent. */
+static __always_inline __u64 pressure(const struct oomk_settings *cfg)
+{
+	__u32 zero = 0, state = cfg->psi_full ? PSI_MEM_FULL : PSI_MEM_SOME;
+	struct oomk_psi *from_ticker;
+
+	unsigned long avg10 = 0;
+
+	/* the kernel's fixed point: 11 bits of fraction, of a percentage */
+	if (psi_system_addr) {
+		bpf_probe_read_kernel(&avg10, sizeof(avg10),
+				      (void *)psi_system_addr +
+					      bpf_core_field_offset(struct psi_group, avg) +
+					      state * 3 * sizeof(avg10));
+		return (avg10 * 100) >> 11;
+	}
+	from_ticker = bpf_map_lookup_elem(&psi, &zero);
+	return from_ticker ? from_ticker->avg10[cfg->psi_full & 1] : 0;
+}
+
+/* A reading of si_meminfo, and of the pressure: the RAM and PSI gates. */
 static __always_inline void reading(__u64 total, __u64 free, __u32 unit)
 {
 	struct oomk_settings *cfg = oomk_settings();
 	struct oomk_state *st = oomk_state();
+	__u64 threshold;
 
 	if (!cfg || !st)
 		return;
@@ -25,7 +61,11 @@ static __always_inline void reading(__u64 total, __u64 free, __u32 unit)
 	st->used = (total - free) * unit;
 	st->reading_ns = bpf_ktime_get_boot_ns();
 	st->readings++;
-	st->gate = st->used >= cfg->mem_threshold;
+	threshold = cfg->mem_threshold_pct ? st->total / 100 * cfg->mem_threshold_pct :
+					     cfg->mem_threshold;
+	st->psi_avg10 = pressure(cfg);
+	st->gate = (st->used >= threshold ? OOMK_GATE_RAM : 0) |
+		   (st->psi_avg10 >= cfg->psi_min ? OOMK_GATE_PSI : 0);
 }
 
 static __always_inline bool ticker(void)

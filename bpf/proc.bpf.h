@@ -33,11 +33,14 @@ static __always_inline bool charge(__u64 *counter, __u64 n, __u64 max)
 	return max && now >= max;
 }
 
-/* An event of p's own that reaches a limit, or of p over one already: act if the gate is open. */
+/*
+ * An event of p's own, in a tracing program, that reaches a limit, or of p over one already:
+ * act if the gates are open.
+ */
 static __always_inline void event(struct oomk_proc *p, bool reached)
 {
 	if (reached || p->state == OOMK_OVER)
-		oomk_cross_current(p);
+		oomk_cross_task(p, bpf_get_current_pid_tgid() >> 32);
 }
 
 struct fd_count {
@@ -62,6 +65,23 @@ static __always_inline __u64 open_fds(struct task_struct *task)
 
 	bpf_loop((BPF_CORE_READ(fdt, max_fds) + 63) / 64, count_word, &c, 0);
 	return c.n;
+}
+
+static __always_inline bool same_inode(struct inode *inode, const struct oomk_state *st, int i)
+{
+	return BPF_CORE_READ(inode, i_ino) == st->own_ino[i] &&
+	       BPF_CORE_READ(inode, i_sb, s_dev) == st->own_dev[i];
+}
+
+/*
+ * One of oomkiller's processes: marked by install (the ticker, the installer), or running one
+ * of its binaries (status, config, the inspector) as BPF sees them: an overlay cannot fool it.
+ */
+static __always_inline bool ours(struct task_struct *leader, const struct oomk_state *st)
+{
+	struct inode *exe = BPF_CORE_READ(leader, mm, exe_file, f_inode);
+
+	return own_bits(leader) || (exe && (same_inode(exe, st, 0) || same_inode(exe, st, 1)));
 }
 
 /* The file at fd in current's table, as a plain address (NULL if none): read it with CO-RE. */
