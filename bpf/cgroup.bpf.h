@@ -48,17 +48,30 @@ static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
 	return BPF_CORE_READ(kn, __parent);
 }
 
+struct climb {
+	struct kernfs_node *kn;
+	__u64 id;
+	bool found;
+};
+
+static long climb_one(__u64 i, struct climb *c)
+{
+	struct kernfs_node *kn = c->kn;
+
+	if (!kn)
+		return 1;
+	c->found = BPF_CORE_READ(kn, id) == c->id;
+	c->kn = kn_parent(kn);
+	return c->found;
+}
+
 /* cgrp is the cgroup of id, or below it. */
 static __always_inline bool below(struct cgroup *cgrp, __u64 id)
 {
-	struct kernfs_node *kn = BPF_CORE_READ(cgrp, kn);
+	struct climb c = { .kn = BPF_CORE_READ(cgrp, kn), .id = id };
 
-	for (int i = 0; i < CGROUP_DEPTH && kn; i++) {
-		if (BPF_CORE_READ(kn, id) == id)
-			return true;
-		kn = kn_parent(kn);
-	}
-	return false;
+	bpf_loop(CGROUP_DEPTH, climb_one, &c, 0);
+	return c.found;
 }
 
 /* In one of the --cgroup subtrees, or there are none. */

@@ -198,7 +198,10 @@ static __always_inline bool member(struct task_struct *leader, __u32 unit, struc
 	return below(cgroup_of(leader, cfg), cgroup);
 }
 
-/* Every unprotected process of offender's unit: how many the signal went to. */
+/*
+ * Every unprotected process of offender's unit: how many the signal went to. The count is kept
+ * in p, not in a register: the verifier would take each value for another state of the loop.
+ */
 static __always_inline __u32 signal_unit(struct task_struct *offender, struct oomk_proc *p,
 					 int sig, __u32 unit, const struct oomk_settings *cfg,
 					 const struct oomk_state *st)
@@ -206,18 +209,20 @@ static __always_inline __u32 signal_unit(struct task_struct *offender, struct oo
 	struct pid *pgrp = BPF_CORE_READ(offender, signal, pids[PIDTYPE_PGID]);
 	struct bpf_iter_task it;
 	struct task_struct *t;
-	__u32 n = 0;
 
+	p->signalled = 0;
 	bpf_iter_task_new(&it, NULL, BPF_TASK_ITER_ALL_PROCS);
 	while ((t = bpf_iter_task_next(&it))) {
 		if (!member(t, unit, pgrp, p->cgroup, cfg) || protected(t, st) ||
 		    !(t = bpf_task_acquire(t)))
 			continue;
-		n += !signal_process(t, sig);
+		/* a member whose leader exited is not reached: the offender is, by signal_task() */
+		if (!bpf_send_signal_task(t, sig, PIDTYPE_TGID, 0))
+			__sync_fetch_and_add(&p->signalled, 1);
 		bpf_task_release(t);
 	}
 	bpf_iter_task_destroy(&it);
-	return n;
+	return p->signalled;
 }
 
 /*
@@ -235,7 +240,8 @@ static __always_inline __u32 signal_task(__u32 tgid, struct oomk_proc *p, int si
 		return 0;
 	if (leader->start_time == p->start_ns && !protected(leader, st)) {
 		if (cfg->unit != OOMK_UNIT_PROCESS && have_task_iter)
-			n = signal_unit(leader, p, sig, cfg->unit, cfg, st);
+			n = signal_unit(leader, p, sig, cfg->unit, cfg, st) +
+			    ((leader->flags & PF_EXITING) && !signal_live_thread(leader, sig));
 		else
 			n = !signal_process(leader, sig);
 	}

@@ -47,49 +47,70 @@ static __always_inline struct scratch *scratch_space(void)
 	return bpf_map_lookup_elem(&scratch, &zero);
 }
 
+struct walk {
+	struct scratch *sc;
+	struct dentry *d;
+	struct mount *m;
+	__u64 mnt_off; /* of struct vfsmount in struct mount */
+	__u32 n; /* names taken */
+	__u32 len; /* bytes written */
+};
+
+/* One step up from w->d: its name taken, or the mount crossed to where it is mounted. */
+static long walk_up(__u64 i, struct walk *w)
+{
+	struct vfsmount *vfs = (void *)w->m + w->mnt_off;
+	struct dentry *d = w->d, *parent = BPF_CORE_READ(d, d_parent);
+	struct mount *m = w->m, *up;
+
+	if (w->n >= PATH_DEPTH)
+		return 1;
+	if (d == BPF_CORE_READ(vfs, mnt_root) || d == parent) {
+		up = BPF_CORE_READ(m, mnt_parent);
+		if (up == m || !up)
+			return 1; /* the root of all mounts */
+		w->d = BPF_CORE_READ(m, mnt_mountpoint);
+		w->m = up;
+		return 0;
+	}
+	w->sc->name[w->n & (PATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
+	w->sc->name_len[w->n & (PATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.len);
+	w->n++;
+	w->d = parent;
+	return 0;
+}
+
+/* The i-th name from the top, after a '/', as far as OOMK_TEXT_LEN - 1 bytes go. */
+static long write_down(__u64 i, struct walk *w)
+{
+	__u32 at = (w->n - 1 - i) & (PATH_DEPTH - 1), len = w->sc->name_len[at];
+
+	if (w->len >= OOMK_TEXT_LEN - 1)
+		return 1;
+	w->sc->exe.s[w->len & (OOMK_TEXT_LEN - 1)] = '/';
+	w->len++;
+	if (len > OOMK_TEXT_LEN - 1 - w->len)
+		len = OOMK_TEXT_LEN - 1 - w->len;
+	bpf_probe_read_kernel(&w->sc->exe.s[w->len & (OOMK_TEXT_LEN - 1)],
+			      len & (OOMK_TEXT_LEN - 1), w->sc->name[at]);
+	w->len += len;
+	return 0;
+}
+
 /*
  * The absolute path of file, as from the root of all mounts: its dentries' names walked up,
- * crossing each mount to where it is mounted, written out from the top.
+ * crossing each mount to where it is mounted, then written out from the top.
  */
 static __always_inline void file_path(struct scratch *sc, struct file *file)
 {
-	struct dentry *d = BPF_CORE_READ(file, f_path.dentry), *parent;
-	struct vfsmount *vfs = BPF_CORE_READ(file, f_path.mnt);
-	__u64 mnt_off = bpf_core_field_offset(struct mount, mnt);
-	struct mount *m = (void *)vfs - mnt_off, *up;
-	__u32 n = 0, len = 0;
+	struct walk w = { .sc = sc, .mnt_off = bpf_core_field_offset(struct mount, mnt) };
 
-	for (int i = 0; i < PATH_DEPTH + 8 && n < PATH_DEPTH; i++) {
-		parent = BPF_CORE_READ(d, d_parent);
-		if (d == BPF_CORE_READ(vfs, mnt_root) || d == parent) {
-			up = BPF_CORE_READ(m, mnt_parent);
-			if (up == m || !up)
-				break; /* the root of all mounts */
-			d = BPF_CORE_READ(m, mnt_mountpoint);
-			m = up;
-			vfs = (void *)m + mnt_off;
-			continue;
-		}
-		sc->name[n & (PATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
-		sc->name_len[n & (PATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.len);
-		n++;
-		d = parent;
-	}
-	for (int i = PATH_DEPTH - 1; i >= 0; i--) {
-		__u32 l = sc->name_len[i & (PATH_DEPTH - 1)];
-
-		if (i >= n || len >= OOMK_TEXT_LEN - 1)
-			continue;
-		sc->exe.s[len & (OOMK_TEXT_LEN - 1)] = '/';
-		len++;
-		if (l > OOMK_TEXT_LEN - 1 - len)
-			l = OOMK_TEXT_LEN - 1 - len;
-		bpf_probe_read_kernel(&sc->exe.s[len & (OOMK_TEXT_LEN - 1)], l & (OOMK_TEXT_LEN - 1),
-				      sc->name[i & (PATH_DEPTH - 1)]);
-		len += l;
-	}
-	sc->exe.s[len & (2 * OOMK_TEXT_LEN - 1)] = '\0';
-	sc->exe.len = len;
+	w.d = BPF_CORE_READ(file, f_path.dentry);
+	w.m = (void *)BPF_CORE_READ(file, f_path.mnt) - w.mnt_off;
+	bpf_loop(PATH_DEPTH + 8, walk_up, &w, 0);
+	bpf_loop(w.n, write_down, &w, 0);
+	sc->exe.s[w.len & (OOMK_TEXT_LEN - 1)] = '\0';
+	sc->exe.len = w.len;
 }
 
 /* The bytes of task's command line that are read: at most OOMK_TEXT_LEN - 1. */
@@ -100,24 +121,35 @@ static __always_inline long arg_len(struct task_struct *task)
 	return len < 0 ? 0 : len > OOMK_TEXT_LEN - 1 ? OOMK_TEXT_LEN - 1 : len;
 }
 
-/* The command line, its arguments joined by spaces, at most OOMK_TEXT_LEN - 1 bytes. */
+struct spaces {
+	struct text *t;
+};
+
+static long space_at(__u64 i, struct spaces *sp)
+{
+	struct text *t = sp->t;
+
+	if (i >= t->len)
+		t->s[i & (OOMK_TEXT_LEN - 1)] = '\0';
+	else if (!t->s[i & (OOMK_TEXT_LEN - 1)])
+		t->s[i & (OOMK_TEXT_LEN - 1)] = ' ';
+	return 0;
+}
+
+/*
+ * The got bytes of a command line read into t, its arguments joined by spaces, at most
+ * OOMK_TEXT_LEN - 1 bytes: the last argument's NUL, made a space, is taken off.
+ */
 static __always_inline void spaces_between(struct text *t, long got)
 {
+	struct spaces sp = { .t = t };
+
 	t->len = got > 0 ? got : 0;
 	if (t->len > OOMK_TEXT_LEN - 1)
 		t->len = OOMK_TEXT_LEN - 1;
-	for (__u32 i = 0; i < OOMK_TEXT_LEN; i++) {
-		if (i >= t->len)
-			t->s[i] = '\0';
-		else if (!t->s[i])
-			t->s[i] = ' ';
-	}
-	/* the last argument's NUL, made a space, would end it in one */
-	for (__u32 i = 0; i < OOMK_TEXT_LEN && t->len; i++) {
-		if (t->s[(t->len - 1) & (OOMK_TEXT_LEN - 1)] != ' ')
-			break;
+	bpf_loop(OOMK_TEXT_LEN, space_at, &sp, 0);
+	if (t->len && t->s[(t->len - 1) & (OOMK_TEXT_LEN - 1)] == ' ')
 		t->s[--t->len & (OOMK_TEXT_LEN - 1)] = '\0';
-	}
 }
 
 struct find {

@@ -165,7 +165,7 @@ int BPF_PROG(oomk_fork, struct task_struct *parent, struct task_struct *child)
 SEC("tp_btf/task_rename")
 int BPF_PROG(oomk_rename, struct task_struct *task, const char *comm)
 {
-	if (task == task->group_leader && !task->in_execve)
+	if (task == task->group_leader && !BPF_CORE_READ_BITFIELD_PROBED(task, in_execve))
 		judge(task, comm, exec_why(task));
 	return 0;
 }
