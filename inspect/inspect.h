@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* What the parts of oomkiller-inspect offer each other, over the library. */
 #ifndef __INSPECT_H
 #define __INSPECT_H
 
-#include "loader.h"
+#include <stdio.h>
+#include "common.h"
+#include "format.h"
+#include "json.h"
+#include "pins.h"
+#include "probe.h"
+#include "snapshot.h"
 
 /* --sort: the nearest limit first, or one column, largest first (pid and name ascending) */
 enum { SORT_NEAREST, SORT_PID, SORT_NAME, SORT_STATE, SORT_LIMIT }; /* SORT_LIMIT + OOMK_* */

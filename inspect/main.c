@@ -7,9 +7,6 @@
 #include <unistd.h>
 #include "inspect.h"
 
-const char *progname = "oomkiller-inspect";
-bool verbose;
-
 static const char *const sort_names[] = { "nearest", "pid", "name", "state" };
 
 static void usage(FILE *f)
@@ -90,6 +87,7 @@ int main(int argc, char **argv)
 	double watch = 0;
 	char *end;
 
+	progname = "oomkiller-inspect";
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {

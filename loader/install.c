@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -25,7 +26,7 @@ static int attach_and_pin(struct bpf_program *prog, const char *pin_dir)
 	struct bpf_link *link;
 	int err;
 
-	err = try_snprintf(path, sizeof(path), "%s/progs/%s", pin_dir, name) ?:
+	err = try_snprintf(path, sizeof(path), "%s/%s/%s", pin_dir, PIN_PROGS, name) ?:
 		      bpf_program__pin(prog, path);
 	/* the uprobe is attached to each libc apart, by libc_attach() */
 	if (err || !strcmp(bpf_program__section_name(prog), "uprobe"))
@@ -33,7 +34,7 @@ static int attach_and_pin(struct bpf_program *prog, const char *pin_dir)
 	link = bpf_program__attach(prog);
 	if (!link)
 		return -errno;
-	err = try_snprintf(path, sizeof(path), "%s/links/%s", pin_dir, name) ?:
+	err = try_snprintf(path, sizeof(path), "%s/%s/%s", pin_dir, PIN_LINKS, name) ?:
 		      bpf_link__pin(link, path);
 	bpf_link__destroy(link); /* the pin keeps it attached */
 	return err;
@@ -99,6 +100,24 @@ static void report(const struct install_opts *o, const struct oomk_settings *set
 }
 
 /*
+ * Puts OOMK_OWN_* bits on process pid: task storage reached through a pidfd, which dies with
+ * the process and which no other process can take over, as it could a pid.
+ */
+static int mark_own(const char *pin_dir, int pid, __u32 bits)
+{
+	int map = pinned_map(pin_dir, PIN_OWN), pidfd = pidfd_of(pid), err;
+
+	err = map < 0 ? map : pidfd < 0 ? pidfd : 0;
+	if (!err && bpf_map_update_elem(map, &pidfd, &bits, BPF_ANY))
+		err = -errno;
+	if (map >= 0)
+		close(map);
+	if (pidfd >= 0)
+		close(pidfd);
+	return err;
+}
+
+/*
  * This process judges with oomkiller's two binaries open, marked as their installer: BPF takes
  * the inodes from those descriptors, as it sees them, so no overlay can hide them. -errno.
  */
@@ -128,12 +147,38 @@ static void close_own_binaries(struct oomk_settings *set)
 }
 
 /*
+ * A reading of si_meminfo taken since the settings named the ticker, which it takes at once:
+ * the install is whole when install exits. -errno: -ESRCH if the ticker died first.
+ */
+static int first_reading(const char *pin_dir, int pid, const struct timespec *since)
+{
+	__u64 since_ns = since->tv_sec * 1000000000ULL + since->tv_nsec;
+	int fd = pinned_map(pin_dir, PIN_STATE), err = -ETIMEDOUT;
+	struct oomk_state st;
+	__u32 zero = 0;
+
+	if (fd < 0)
+		return fd;
+	for (int waited = 0; err == -ETIMEDOUT && waited < 10000; waited += 10) {
+		if (!bpf_map_lookup_elem(fd, &zero, &st) && st.reading_ns >= since_ns)
+			err = 0;
+		else if (!ticker_running(pin_dir, pid))
+			err = -ESRCH;
+		else
+			usleep(10000);
+	}
+	close(fd);
+	return err;
+}
+
+/*
  * The ticker of this install is this process (foreground) or a new one; marked so that BPF
  * and the tools know it, then the settings written and every process judged. -errno.
  */
 static int start_ticker(const char *pin_dir, struct oomk_settings *set, bool foreground)
 {
 	int pid = foreground ? getpid() : ticker_spawn(pin_dir), err;
+	struct timespec written;
 
 	if (pid < 0)
 		return pid;
@@ -141,8 +186,11 @@ static int start_ticker(const char *pin_dir, struct oomk_settings *set, bool for
 		      open_own_binaries(pin_dir, set);
 	set->ticker_pid = pid;
 	set->installed = 1;
+	clock_gettime(CLOCK_BOOTTIME, &written);
 	err = err ?: write_pinned_settings(pin_dir, set);
 	close_own_binaries(set);
+	if (!err && !foreground)
+		err = first_reading(pin_dir, pid, &written);
 	if (err && !foreground)
 		ticker_stop(pin_dir, pid);
 	return err;

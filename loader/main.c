@@ -4,9 +4,6 @@
 #include <string.h>
 #include "loader.h"
 
-bool verbose;
-const char *progname = "oomkiller";
-
 static void help_policy(FILE *f)
 {
 	fprintf(f,

@@ -149,15 +149,16 @@ int ticker_loop(const char *pin_dir, bool foreground)
 	struct sysinfo si;
 	__u32 zero = 0;
 
+	if (try_snprintf(path, sizeof(path), "%s/%s", pin_dir, PIN_SETTINGS))
+		return 1;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	openlog("oomkiller", LOG_PID, LOG_DAEMON);
-	snprintf(path, sizeof(path), "%s/settings", pin_dir);
-	t.settings = pinned_map(pin_dir, "settings");
-	t.state = pinned_map(pin_dir, "state");
-	t.kills = pinned_map(pin_dir, "kills");
-	t.procs = pinned_map(pin_dir, "procs");
-	t.marks = pinned_map(pin_dir, "marks");
+	t.settings = pinned_map(pin_dir, PIN_SETTINGS);
+	t.state = pinned_map(pin_dir, PIN_STATE);
+	t.kills = pinned_map(pin_dir, PIN_KILLS);
+	t.procs = pinned_map(pin_dir, PIN_PROCS);
+	t.marks = pinned_map(pin_dir, PIN_MARKS);
 	/* kills from before this ticker started were logged by the one before it */
 	bpf_map_lookup_elem(t.state, &zero, &st);
 	t.logged = st.kills;
@@ -202,25 +203,52 @@ void lower_oom_score_adj(void)
 	close(fd);
 }
 
-/* A detached child that outlives install; it inherits our oom_score_adj and no BPF fds. */
+/*
+ * A detached child that outlives install; it inherits our oom_score_adj and no BPF fds. Its
+ * pid once it is named and detached (closing every other descriptor ends the pipe), so that
+ * nobody sees a ticker of another name after install. -errno.
+ */
 int ticker_spawn(const char *pin_dir)
 {
-	int pid, null;
+	int pid, null, ready[2], err;
+	char c;
 
+	if (pipe2(ready, O_CLOEXEC))
+		return -errno;
 	fflush(NULL);
 	pid = fork();
-	if (pid)
-		return pid < 0 ? -errno : pid;
-	setsid();
-	prctl(PR_SET_NAME, OOMK_TICKER_COMM);
-	null = open("/dev/null", O_RDWR);
-	dup2(null, STDIN_FILENO);
-	dup2(null, STDOUT_FILENO);
-	dup2(null, STDERR_FILENO);
-	close_range(STDERR_FILENO + 1, ~0U, 0);
-	if (chdir("/"))
-		_exit(1);
-	_exit(ticker_loop(pin_dir, false));
+	if (pid == 0) {
+		setsid();
+		prctl(PR_SET_NAME, OOMK_TICKER_COMM);
+		null = open("/dev/null", O_RDWR);
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		close_range(STDERR_FILENO + 1, ~0U, 0);
+		if (chdir("/"))
+			_exit(1);
+		_exit(ticker_loop(pin_dir, false));
+	}
+	err = pid < 0 ? -errno : 0;
+	close(ready[1]);
+	while (!err && read(ready[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(ready[0]);
+	return err ?: pid;
+}
+
+/* Sends sig to the ticker pid: through a pidfd checked first, never to a process that took its pid. */
+static int signal_ticker(const char *pin_dir, int pid, int sig)
+{
+	int pidfd = pidfd_of(pid), err;
+
+	if (pidfd < 0)
+		return pidfd;
+	err = !(marks_of(pin_dir, pidfd) & OOMK_OWN_TICKER)	  ? -ESRCH :
+	      syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) ? -errno :
+								    0;
+	close(pidfd);
+	return err;
 }
 
 /* Stops the ticker of an install: by pidfd, if that process is still its ticker. */

@@ -11,7 +11,7 @@
 #include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
-#include "loader.h"
+#include "probe.h"
 
 /* As libbpf-tools' fentry_can_attach(): load and attach an empty fexit program to func. */
 static bool fexit_can_attach(const char *func)
@@ -105,4 +105,28 @@ const char *own_libc(void)
 	static char path[PATH_MAX];
 
 	return dl_iterate_phdr(find_libc, path) ? path : NULL;
+}
+
+/*
+ * Which path each part took on this kernel: "hooks sys_exit; si_meminfo sysinfo(2) at sys_exit;
+ * kills of other tasks queued to the ticker; a dead leader's threads: none".
+ */
+const char *fmt_paths(const struct oomk_settings *set, char *buf, size_t len)
+{
+	static const char *const meminfo[] = {
+		[OOMK_MEM_SYSCALL] = "sysinfo(2) at sys_exit",
+		[OOMK_MEM_FEXIT] = "fexit/si_meminfo",
+		[OOMK_MEM_KPROBE] = "kprobe/si_meminfo",
+	};
+
+	snprintf(buf, len, "counting at %s; si_meminfo by %s; other tasks signalled %s%s",
+		 set->hooks == OOMK_HOOKS_FEXIT ? "fexit (vfs_write, fd_install...)" :
+						  "tp_btf/sys_exit",
+		 set->backend < 3 ? meminfo[set->backend] : "?",
+		 set->features & OOMK_FEAT_SIGNAL_TASK ? "by BPF (bpf_send_signal_task)" :
+							 "by the ticker, as BPF queued",
+		 set->features & OOMK_FEAT_SIGNAL_TASK && !(set->features & OOMK_FEAT_TASK_ITER) ?
+			 ", not through a live thread when the leader exited" :
+			 "");
+	return buf;
 }

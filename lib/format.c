@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The limits as the tools name, parse and print them, in the order of the OOMK_* constants. */
+/* The limits as the tools name and print them, in the order of the OOMK_* constants. */
 #include <stddef.h>
 #include <stdio.h>
-#include "loader.h"
+#include "format.h"
 
 const struct limit_desc limits[OOMK_NR_LIMITS] = {
-	[OOMK_FDS] = { "fds", "fds", "max-fds", false, 100 },
-	[OOMK_WRITES] = { "writes", "writes", "max-writes", false, 100 },
-	[OOMK_READ] = { "read", "read_bytes", "max-read", true, 10 * 1000 * 1000 },
-	[OOMK_THREADS] = { "threads", "threads", "max-threads", false, 100 },
-	[OOMK_RAND] = { "rand", "rand", "max-rand", false, 100 },
-	[OOMK_TCP] = { "tcp", "tcp_segs", "max-tcp-packets", false, 1000 },
+	[OOMK_FDS] = { "fds", "fds", false, 100 },
+	[OOMK_WRITES] = { "writes", "writes", false, 100 },
+	[OOMK_READ] = { "read", "read_bytes", true, 10 * 1000 * 1000 },
+	[OOMK_THREADS] = { "threads", "threads", false, 100 },
+	[OOMK_RAND] = { "rand", "rand", false, 100 },
+	[OOMK_TCP] = { "tcp", "tcp_segs", false, 1000 },
 };
 
 /*
@@ -102,29 +102,5 @@ const char *fmt_limits(const struct oomk_settings *set, char *buf, size_t len)
 			      max			? fmt_limit(i, max, v, sizeof(v)) :
 							  "off");
 	}
-	return buf;
-}
-
-/*
- * Which path each part took on this kernel: "hooks sys_exit; si_meminfo sysinfo(2) at sys_exit;
- * kills of other tasks queued to the ticker; a dead leader's threads: none".
- */
-const char *fmt_paths(const struct oomk_settings *set, char *buf, size_t len)
-{
-	static const char *const meminfo[] = {
-		[OOMK_MEM_SYSCALL] = "sysinfo(2) at sys_exit",
-		[OOMK_MEM_FEXIT] = "fexit/si_meminfo",
-		[OOMK_MEM_KPROBE] = "kprobe/si_meminfo",
-	};
-
-	snprintf(buf, len, "counting at %s; si_meminfo by %s; other tasks signalled %s%s",
-		 set->hooks == OOMK_HOOKS_FEXIT ? "fexit (vfs_write, fd_install...)" :
-						  "tp_btf/sys_exit",
-		 set->backend < 3 ? meminfo[set->backend] : "?",
-		 set->features & OOMK_FEAT_SIGNAL_TASK ? "by BPF (bpf_send_signal_task)" :
-							 "by the ticker, as BPF queued",
-		 set->features & OOMK_FEAT_SIGNAL_TASK && !(set->features & OOMK_FEAT_TASK_ITER) ?
-			 ", not through a live thread when the leader exited" :
-			 "");
 	return buf;
 }

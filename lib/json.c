@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JSON output, shared by 'oomkiller config --json' and oomkiller-inspect --json. */
-#include "loader.h"
+#include "format.h"
+#include "json.h"
 
 /* A comm is bytes, not UTF-8: escape all but printable ASCII so any parser takes it. */
 void json_str(FILE *f, const char *key, const char *s, size_t len, const char *sep)
