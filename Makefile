@@ -134,8 +134,9 @@ $(TEST_BINS) $(OUTPUT)/tests/soak: $(OUTPUT)/tests/%: $(OUTPUT)/tests/%.o $(TEST
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) -pthread $^ $(LDLIBS) -o $@
 
+# make test T=NAME[,NAME...]: only the tests whose name contains a NAME (test_* -l lists them)
 test: oomkiller oomkiller-inspect $(TEST_PROGS) $(TEST_BINS) $(OUTPUT)/tests/soak | test-deps
-	$(Q)tests/run $(TEST_BINS)
+	$(Q)tests/run $(if $(T),-t $(T)) $(TEST_BINS)
 
 BENCH_PROGS := $(addprefix $(OUTPUT)/bench/,bench_loop oomp_bench_loop oomp_precise oomp_scale)
 
