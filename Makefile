@@ -17,6 +17,8 @@ BUILD_DEPS := clang:clang bpftool:bpftool gcc:gcc make:make libbpf-dev:bpf/libbp
 TEST_DEPS := jq:jq systemd:systemd-analyze mandoc:mandoc man-db:man procps:pgrep \
 	iproute2:ip musl-tools:musl-gcc
 
+VERSION := 0.11
+
 # The library both programs link (lib/) sees bpf/; the programs see lib/ and bpf/, never each
 # other. -MMD: each object's headers, in .d files included below.
 CFLAGS := -g -O2 -Wall -Wextra -Wno-unused-parameter -Werror -I$(OUTPUT) -Ibpf -Ilib
@@ -105,6 +107,10 @@ $(OUTPUT)/%.o: %.c | $(OUTPUT)/oomkiller.skel.h $(OUTPUT)/lib $(OUTPUT)/loader $
 		$(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+# --version says it
+$(OUTPUT)/lib/version.o: CFLAGS += -DOOMK_VERSION='"$(VERSION)"'
+$(OUTPUT)/lib/version.o: Makefile
 
 oomkiller: $(LOADER_OBJS) $(LIB_OBJS)
 	$(call msg,BINARY,$@)

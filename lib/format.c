@@ -1,17 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The limits as the tools name and print them, in the order of the OOMK_* constants. */
+/* Sizes, limits, kills and names as the tools print them. */
 #include <stddef.h>
 #include <stdio.h>
 #include "format.h"
-
-const struct limit_desc limits[OOMK_NR_LIMITS] = {
-	[OOMK_FDS] = { "fds", "fds", false, 100 },
-	[OOMK_WRITES] = { "writes", "writes", false, 100 },
-	[OOMK_READ] = { "read", "read_bytes", true, 10 * 1000 * 1000 },
-	[OOMK_THREADS] = { "threads", "threads", false, 100 },
-	[OOMK_RAND] = { "rand", "rand", false, 100 },
-	[OOMK_TCP] = { "tcp", "tcp_segs", false, 1000 },
-};
+#include "options.h"
 
 /*
  * Exact where that reads well, in the units the options take: 10000000 -> "10MB", 10485760 ->
@@ -48,7 +40,7 @@ const char *fmt_size(__u64 bytes, char *buf, size_t len)
 /* A limit's value as its option takes it: bytes for read, a count for the others. */
 const char *fmt_limit(int limit, __u64 v, char *buf, size_t len)
 {
-	if (limits[limit].size)
+	if (limit_opt(limit)->type == OPT_SIZE)
 		return fmt_size(v, buf, len);
 	snprintf(buf, len, "%llu", (unsigned long long)v);
 	return buf;
@@ -64,7 +56,7 @@ const char *fmt_kill(const struct oomk_kill *k, char *buf, size_t len)
 		 !k->signal		 ? "dry run, would have signalled" :
 		 k->signal == SIGTERM_NR ? "sent SIGTERM to" :
 					   "killed",
-		 k->pid, k->comm, limits[limit].name,
+		 k->pid, k->comm, limit_opt(limit)->column,
 		 fmt_limit(limit, k->value, value, sizeof(value)),
 		 fmt_limit(limit, k->max, max, sizeof(max)), fmt_size(k->used, used, sizeof(used)),
 		 fmt_size(k->mem_threshold, threshold, sizeof(threshold)),
@@ -97,7 +89,7 @@ const char *fmt_limits(const struct oomk_settings *set, char *buf, size_t len)
 	for (int i = 0; i < OOMK_NR_LIMITS && n < len; i++) {
 		__u64 max = set->max[i];
 
-		n += snprintf(buf + n, len - n, "%s%s %s", i ? ", " : "", limits[i].name,
+		n += snprintf(buf + n, len - n, "%s%s %s", i ? ", " : "", limit_opt(i)->column,
 			      !(set->active & (1 << i)) ? "unavailable" :
 			      max			? fmt_limit(i, max, v, sizeof(v)) :
 							  "off");

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The limits, sizes, kills and names as the tools print them. */
+/* Sizes, limits, kills and names as the tools print them. */
 #ifndef __OOMK_FORMAT_H
 #define __OOMK_FORMAT_H
 
@@ -11,15 +11,7 @@
 #define NUM_LEN	   24 /* holds any number the fmt_* functions print */
 #define SIGTERM_NR 15 /* as BPF records it in oomk_kill.signal */
 
-struct limit_desc {
-	const char *name; /* in tables and messages */
-	const char *field; /* in struct oomk_proc, and as JSON key */
-	bool size; /* bytes, with a unit suffix */
-	__u64 def;
-};
-extern const struct limit_desc limits[OOMK_NR_LIMITS];
-
-/* a limit number read from a map, kept inside limits[] */
+/* a limit number read from a map, kept inside the limits */
 static inline int limit_index(__u32 limit)
 {
 	return limit < OOMK_NR_LIMITS ? limit : 0;

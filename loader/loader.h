@@ -10,30 +10,19 @@
 #include "oomkiller.h"
 #include "common.h"
 #include "format.h"
-#include "json.h"
+#include "json_writer.h"
+#include "options.h"
 #include "pins.h"
 #include "probe.h"
+#include "settings.h"
 #include "snapshot.h"
 
 #define OOMK_CONFIG	 "/etc/oomkiller.conf"
 #define OOMK_TICKER_COMM "oomkiller-tick"
 
-/* What install and run were asked for: the settings BPF reads, and where to put things. */
-struct install_opts {
-	struct oomk_settings set;
-	const char *pin_dir;
-	const char *libc; /* NULL: the libc oomkiller itself runs with */
-	__u32 max_procs; /* entries of procs: candidates tracked at once */
-	int meminfo, hooks; /* OOMK_MEM_*, OOMK_HOOKS_*, or -1: what the kernel allows */
-	int name_from, exclude_from; /* which source set these lists last */
-	bool json; /* config: print as JSON */
-	bool changed; /* config: an option asked for a change */
-};
-
-/* options.c: 0 ok, 2 bad usage (already reported); -1 after --help was printed */
-int parse_install_opts(int argc, char **argv, struct install_opts *o, void (*help)(FILE *));
-int parse_config_opts(int argc, char **argv, struct install_opts *o, void (*help)(FILE *));
-int parse_pin_dir_opts(int argc, char **argv, const char **pin_dir, void (*help)(FILE *));
+/* config.c: the config file, and 'oomkiller config' */
+int load_config(struct opts *o, unsigned int cmd);
+int config(struct opts *o);
 
 /* pin_dir.c */
 enum { PINS_NONE, PINS_INSTALLED, PINS_PARTIAL };
@@ -47,14 +36,13 @@ int pin_dir_remove(const char *pin_dir);
 int libc_attach(const char *pin_dir, const char *path);
 int libcs_of(const char *pin_dir, int pid);
 
-/* ticker.c */
-int ticker_loop(const char *pin_dir, bool foreground);
+/* ticker.c: who ticks for an install, a process of its own or the installer ('run') */
+typedef int (*ticker_fn)(const char *pin_dir); /* the ticker's pid, or -errno */
 int ticker_spawn(const char *pin_dir);
+int ticker_self(const char *pin_dir);
+int ticker_loop(const char *pin_dir, FILE *echo);
 void ticker_stop(const char *pin_dir, int pid);
 void lower_oom_score_adj(void);
-
-/* config.c */
-int config(int argc, char **argv, void (*help)(FILE *));
 
 /* progs.c */
 int missing_links(const char *pin_dir, __u64 progs, bool fix, char *buf, size_t len, int *nr);
@@ -63,7 +51,7 @@ int missing_links(const char *pin_dir, __u64 progs, bool fix, char *buf, size_t 
 int status(const char *pin_dir);
 
 /* install.c */
-int install(const struct install_opts *o, bool foreground);
+int install(const struct opts *o, ticker_fn ticker);
 int uninstall(const char *pin_dir);
 
 #endif /* __LOADER_H */

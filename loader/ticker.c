@@ -28,8 +28,11 @@ static void on_stop(int sig)
 	stopping = sig;
 }
 
-/* Logs the kills numbered after *logged; one still being written waits for the next tick. */
-static void log_kills(int state_fd, int kills_fd, __u64 *logged, bool foreground)
+/*
+ * Logs the kills numbered after *logged, to syslog and echo (if any); one still being written
+ * waits for the next tick.
+ */
+static void log_kills(int state_fd, int kills_fd, __u64 *logged, FILE *echo)
 {
 	struct oomk_state st;
 	struct oomk_kill k;
@@ -50,8 +53,8 @@ static void log_kills(int state_fd, int kills_fd, __u64 *logged, bool foreground
 			return;
 		fmt_kill(&k, line, sizeof(line));
 		syslog(LOG_WARNING, "%s", line);
-		if (foreground)
-			fprintf(stderr, "oomkiller: %s\n", line);
+		if (echo)
+			fprintf(echo, "oomkiller: %s\n", line);
 		(*logged)++;
 	}
 }
@@ -139,7 +142,7 @@ static void visit_candidates(struct ticker *t)
  * place; the period is read from the settings each time, so that a change of --tick applies
  * at once.
  */
-int ticker_loop(const char *pin_dir, bool foreground)
+int ticker_loop(const char *pin_dir, FILE *echo)
 {
 	const struct sigaction sa = { .sa_handler = on_stop };
 	struct ticker t = { .pin_dir = pin_dir };
@@ -150,7 +153,7 @@ int ticker_loop(const char *pin_dir, bool foreground)
 	__u32 zero = 0;
 
 	if (try_snprintf(path, sizeof(path), "%s/%s", pin_dir, PIN_SETTINGS))
-		return 1;
+		return 0;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	openlog("oomkiller", LOG_PID, LOG_DAEMON);
@@ -173,7 +176,7 @@ int ticker_loop(const char *pin_dir, bool foreground)
 
 		sysinfo(&si);
 		visit_candidates(&t);
-		log_kills(t.state, t.kills, &t.logged, foreground);
+		log_kills(t.state, t.kills, &t.logged, echo);
 		if (!bpf_map_lookup_elem(t.state, &zero, &st) && st.untracked)
 			judge_all(pin_dir);
 		nanosleep(&tick, NULL);
@@ -227,7 +230,7 @@ int ticker_spawn(const char *pin_dir)
 		close_range(STDERR_FILENO + 1, ~0U, 0);
 		if (chdir("/"))
 			_exit(1);
-		_exit(ticker_loop(pin_dir, false));
+		_exit(ticker_loop(pin_dir, NULL));
 	}
 	err = pid < 0 ? -errno : 0;
 	close(ready[1]);
@@ -235,6 +238,12 @@ int ticker_spawn(const char *pin_dir)
 		;
 	close(ready[0]);
 	return err ?: pid;
+}
+
+/* 'oomkiller run': the installer ticks, in the foreground. */
+int ticker_self(const char *pin_dir)
+{
+	return getpid();
 }
 
 /* Sends sig to the ticker pid: through a pidfd checked first, never to a process that took its pid. */

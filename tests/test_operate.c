@@ -104,7 +104,7 @@ static void test_live_config(const char *pin_dir)
 	ASSERT_EQ(p.count[OOMK_WRITES], 60, "60 writes counted, no more");
 	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller config --pin-dir=%s --max-writes=61", pin_dir),
 		  EXIT(0), "config --max-writes=61");
-	ASSERT_STR(out, "writes 61", "config prints the new settings");
+	ASSERT_STR(out, "\nmax-writes = 61\n", "config prints the new settings");
 	ASSERT_EQ(map_lookup(pin_dir, PIN_PROCS, pid, &p), 0, "still tracked");
 	ASSERT_EQ(p.count[OOMK_WRITES], 60, "count kept");
 	ASSERT_TRUE(alive(pid), "alive before its next write");
