@@ -111,14 +111,19 @@ static int attach_all(struct oomkiller_bpf *skel, const char *pin_dir, struct oo
 }
 
 /*
- * Puts OOMK_OWN_* bits on process pid: task storage reached through a pidfd, which dies with
- * the process and which no other process can take over, as it could a pid.
+ * Adds OOMK_OWN_* bits to those of process pid: task storage reached through a pidfd, which
+ * dies with the process and which no other process can take over, as it could a pid. ('run'
+ * marks itself the ticker, then the installer: both bits stay.)
  */
 static int mark_own(const char *pin_dir, int pid, __u32 bits)
 {
 	int map = pinned_map(pin_dir, PIN_OWN), pidfd = pidfd_of(pid), err;
+	__u32 had = 0;
 
 	err = map < 0 ? map : pidfd < 0 ? pidfd : 0;
+	if (!err && bpf_map_lookup_elem(map, &pidfd, &had) && errno != ENOENT)
+		err = -errno;
+	bits |= had;
 	if (!err && bpf_map_update_elem(map, &pidfd, &bits, BPF_ANY))
 		err = -errno;
 	if (map >= 0)

@@ -25,8 +25,11 @@ static int do_run(struct opts *o)
 		      o->pin_dir, set.ticker_pid);
 		return 1;
 	}
-	ticker_loop(o->pin_dir, stderr);
-	return uninstall(o->pin_dir);
+	if (ticker_loop(o->pin_dir, stderr))
+		return uninstall(o->pin_dir);
+	/* not stopped by a signal: someone else uninstalled, or ticks now */
+	printf("oomkiller: %s is no longer this process's to tick: left as it is\n", o->pin_dir);
+	return 0;
 }
 
 static int do_uninstall(struct opts *o)

@@ -138,9 +138,9 @@ static void visit_candidates(struct ticker *t)
  * Every tick: sysinfo(2), at whose return BPF reads si_meminfo and sweeps; the signals BPF
  * queued, and new candidates' libcs; the kills logged since. While candidates go untracked
  * for want of room, every process is judged again, so that they get the room others left.
- * Ends on SIGINT or SIGTERM, when the install is removed, or when another ticker took its
- * place; the period is read from the settings each time, so that a change of --tick applies
- * at once.
+ * Ends on SIGINT or SIGTERM (returning it), when the install is removed or another ticker took
+ * its place (returning 0); the period is read from the settings each time, so that a change of
+ * --tick applies at once.
  */
 int ticker_loop(const char *pin_dir, FILE *echo)
 {
@@ -181,6 +181,8 @@ int ticker_loop(const char *pin_dir, FILE *echo)
 			judge_all(pin_dir);
 		nanosleep(&tick, NULL);
 	}
+	/* the kills since the last tick */
+	log_kills(t.state, t.kills, &t.logged, echo);
 	free(t.seen);
 	closelog();
 	close(t.settings);
@@ -188,7 +190,7 @@ int ticker_loop(const char *pin_dir, FILE *echo)
 	close(t.kills);
 	close(t.procs);
 	close(t.marks);
-	return 0;
+	return stopping;
 }
 
 /*
@@ -230,7 +232,8 @@ int ticker_spawn(const char *pin_dir)
 		close_range(STDERR_FILENO + 1, ~0U, 0);
 		if (chdir("/"))
 			_exit(1);
-		_exit(ticker_loop(pin_dir, NULL));
+		ticker_loop(pin_dir, NULL);
+		_exit(0);
 	}
 	err = pid < 0 ? -errno : 0;
 	close(ready[1]);

@@ -11,6 +11,7 @@
 #include "test.h"
 
 #define CONF	"/tmp/oomk-test.conf"
+#define RUN_ERR "/tmp/oomk-test-run.err"
 #define PREFIX	"/tmp/oomk-test-prefix"
 #define KILLS	"./oomkiller-inspect --pin-dir=%s --json | jq -e '.kills"
 #define SETTING "./oomkiller config --pin-dir=%s --json | jq -e '"
@@ -195,6 +196,36 @@ static void test_names(const char *pin_dir)
 	ASSERT_EQ(wait_child(pid, 5000), KILLED, "second name");
 }
 
+/*
+ * 'oomkiller run', as the unit runs it: ticking, enforcing, each kill on stderr too, and
+ * everything removed on SIGTERM.
+ */
+static void test_run(const char *pin_dir)
+{
+	char out[4096];
+	pid_t run, pid;
+	int fd;
+
+	run = spawn(
+		"/bin/sh", "-c",
+		"exec ./oomkiller run --pin-dir=\"$0\" --mem-threshold=0 --tick=100 >/dev/null 2>" RUN_ERR,
+		pin_dir, NULL);
+	if (!ASSERT_EQ(sh_until(out, sizeof(out), EXIT(0), "./oomkiller status --pin-dir=%s",
+				pin_dir),
+		       EXIT(0), "status: healthy, this process ticking"))
+		return;
+	pid = spawn("oomp_test_writes", NULL);
+	ASSERT_EQ(wait_child(pid, 5000), KILLED, "enforcing");
+	ASSERT_EQ(kill(run, SIGTERM), 0, "SIGTERM");
+	ASSERT_EQ(wait_child(run, 10000), EXIT(0), "run ends");
+	ASSERT_TRUE(access(pin_dir, F_OK), "and uninstalls");
+	fd = open(RUN_ERR, O_RDONLY);
+	out[fd < 0 ? 0 : read(fd, out, sizeof(out) - 1)] = '\0';
+	ASSERT_STR(out, "oomkiller: killed ", "each kill on stderr");
+	close(fd);
+	unlink(RUN_ERR);
+}
+
 /* make install, and what systemd and the man page checkers make of what it installs. */
 static void test_make_install(const char *pin_dir)
 {
@@ -248,6 +279,7 @@ int main(int argc, char **argv)
 		{ "dry_run", test_dry_run },
 		{ "term_then_kill", test_term_then_kill },
 		{ "names", test_names },
+		{ "run", test_run },
 		{ "make_install", test_make_install },
 		{},
 	};
