@@ -1,18 +1,28 @@
 # SPDX-License-Identifier: GPL-2.0
-# make: install missing Debian packages, build ./oomkiller and ./oomkiller-inspect.
+# make: build ./oomkiller and ./oomkiller-inspect (on Debian, installing what building needs).
 # make test: build, then run the test suite as root against the running kernel.
+# make V=1 shows the commands. Everything built goes to .output/; make clean removes it all.
 OUTPUT := .output
 CLANG ?= clang
 BPFTOOL ?= bpftool
 CC ?= gcc
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 
-PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev gcc make
-# for the tests only: JSON checked with a real parser, the unit and the man pages checked,
-# a second C library (musl) whose rand() must be counted too
-PKGS += jq systemd mandoc man-db procps musl-tools
+# What building needs, as Debian packages, each with what it provides (a command or a header):
+# on Debian what is missing is installed; elsewhere make says what is missing.
+BUILD_DEPS := clang:clang bpftool:bpftool gcc:gcc make:make libbpf-dev:bpf/libbpf.h \
+	libelf-dev:gelf.h zlib1g-dev:zlib.h
+# What the tests need besides: JSON read by a real parser, the unit and the man pages checked,
+# pgrep and ip, and a second C library (musl) whose rand() must be counted too.
+TEST_DEPS := jq:jq systemd:systemd-analyze mandoc:mandoc man-db:man procps:pgrep \
+	iproute2:ip musl-tools:musl-gcc
 
-CFLAGS := -g -O2 -Wall -Wextra -Wno-unused-parameter -Werror -I$(OUTPUT) -Ibpf -Iloader
+VERSION := 0.11
+
+# The library both programs link (lib/) sees bpf/; the programs see lib/ and bpf/, never each
+# other. -MMD: each object's headers, in .d files included below.
+CFLAGS := -g -O2 -Wall -Wextra -Wno-unused-parameter -Werror -I$(OUTPUT) -Ibpf -Ilib
+DEPFLAGS := -MMD -MP
 LDLIBS := -lbpf -lelf -lz
 # clang -target bpf does not search the host's arch include dirs (asm/unistd.h); pass them on
 CLANG_BPF_SYS_INCLUDES = $(shell $(CLANG) -v -E - </dev/null 2>&1 \
@@ -20,12 +30,12 @@ CLANG_BPF_SYS_INCLUDES = $(shell $(CLANG) -v -E - </dev/null 2>&1 \
 BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
 
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(wildcard bpf/*.bpf.c))
-LOADER_OBJS := $(patsubst loader/%.c,$(OUTPUT)/loader/%.o,$(wildcard loader/*.c))
-# what the inspector shares with the loader: reading pins, naming and printing limits
-SHARED_OBJS := $(addprefix $(OUTPUT)/loader/,json.o limits.o pins.o snapshot.o)
-INSPECT_OBJS := $(patsubst inspect/%.c,$(OUTPUT)/inspect/%.o,$(wildcard inspect/*.c))
+LIB_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(wildcard lib/*.c))
+LOADER_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(wildcard loader/*.c))
+INSPECT_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(wildcard inspect/*.c))
 TEST_PROGS := $(patsubst tests/progs/%.c,$(OUTPUT)/tests/%,$(wildcard tests/progs/*.c))
 TEST_BINS := $(patsubst tests/%.c,$(OUTPUT)/tests/%,$(wildcard tests/test_*.c))
+TEST_OBJS := $(OUTPUT)/tests/helpers.o $(LIB_OBJS)
 
 ifeq ($(V),1)
 Q =
@@ -35,7 +45,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps test bench soak install clean
+.PHONY: all deps test-deps test bench soak install clean
 
 PREFIX ?= /usr/local
 SBINDIR = $(PREFIX)/sbin
@@ -43,27 +53,43 @@ SBINDIR = $(PREFIX)/sbin
 
 all: oomkiller oomkiller-inspect
 
-deps:
-	$(Q)missing=$$(for p in $(PKGS); do dpkg -s $$p:$$(dpkg --print-architecture) >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "  APT      $$missing"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+# $(call check_deps,DEPS): with dpkg, apt-get installs the packages missing; without it, the
+# commands and headers missing are named, and make stops.
+define check_deps
+	$(Q)if command -v dpkg >/dev/null; then \
+		missing=$$(for d in $(1); do p=$${d%%:*}; \
+			dpkg -s $$p:$$(dpkg --print-architecture) >/dev/null 2>&1 || echo $$p; done); \
+		[ -z "$$missing" ] || { echo "  APT      "$$missing; apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }; \
+	else \
+		missing=$$(for d in $(1); do w=$${d#*:}; case $$w in \
+			*.h) echo "#include <$$w>" | $(CC) -E - >/dev/null 2>&1 ;; \
+			*) command -v $$w >/dev/null ;; esac || echo "$$w ($${d%%:*})"; done); \
+		[ -z "$$missing" ] || { echo "make: missing:" $$missing; exit 1; }; \
 	fi
+endef
 
-$(OUTPUT) $(OUTPUT)/loader $(OUTPUT)/inspect $(OUTPUT)/tests $(OUTPUT)/bench:
+deps:
+	$(call check_deps,$(BUILD_DEPS))
+
+test-deps: deps
+	$(call check_deps,$(TEST_DEPS))
+
+# every directory of .output, made once what building needs is there
+$(OUTPUT) $(OUTPUT)/lib $(OUTPUT)/loader $(OUTPUT)/inspect $(OUTPUT)/tests $(OUTPUT)/bench: | deps
 	$(Q)mkdir -p $@
 
 # the kernel BTF vmlinux.h is made from (the guests of make test-kernels use a copy of it)
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 # Written every build, replaced only when the kernel's BTF changed, so nothing rebuilds for nothing.
-$(OUTPUT)/vmlinux.h: FORCE | deps $(OUTPUT)
+$(OUTPUT)/vmlinux.h: FORCE | $(OUTPUT)
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.new
 	$(Q)cmp -s $@.new $@ || { printf '  %-8s %s\n' GEN $@; mv $@.new $@; }
 	$(Q)rm -f $@.new
 
-$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(OUTPUT)/vmlinux.h $(wildcard bpf/*.h)
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(OUTPUT)/vmlinux.h
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) $(CLANG_BPF_SYS_INCLUDES) -c $< -o $@
 
 # proc.bpf.o defines the shared maps and goes first: bpftool 7.1's linker leaves the .maps
 # offsets of extern maps at 0 when an object declaring them comes before the definition.
@@ -75,27 +101,28 @@ $(OUTPUT)/oomkiller.skel.h: $(OUTPUT)/oomkiller.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name oomkiller_bpf > $@
 
-$(LOADER_OBJS): $(OUTPUT)/loader/%.o: loader/%.c $(OUTPUT)/oomkiller.skel.h $(wildcard loader/*.h) \
-		bpf/oomkiller.h | $(OUTPUT)/loader
+# C objects of lib/, loader/, inspect/ and tests/; the skeleton comes first for those that
+# include it (their .d files say which, once built)
+$(OUTPUT)/%.o: %.c | $(OUTPUT)/oomkiller.skel.h $(OUTPUT)/lib $(OUTPUT)/loader $(OUTPUT)/inspect \
+		$(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-oomkiller: $(LOADER_OBJS)
+# --version says it
+$(OUTPUT)/lib/version.o: CFLAGS += -DOOMK_VERSION='"$(VERSION)"'
+$(OUTPUT)/lib/version.o: Makefile
+
+oomkiller: $(LOADER_OBJS) $(LIB_OBJS)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-$(INSPECT_OBJS): $(OUTPUT)/inspect/%.o: inspect/%.c inspect/inspect.h loader/loader.h \
-		bpf/oomkiller.h | $(OUTPUT)/inspect deps
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
-
-oomkiller-inspect: $(INSPECT_OBJS) $(SHARED_OBJS)
+oomkiller-inspect: $(INSPECT_OBJS) $(LIB_OBJS)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-$(TEST_PROGS): $(OUTPUT)/tests/%: tests/progs/%.c $(wildcard tests/progs/*.h) | $(OUTPUT)/tests
+$(TEST_PROGS): $(OUTPUT)/tests/%: tests/progs/%.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -pthread $< -o $@
 
 # int $0x80 takes 32-bit pointers: its buffer must be below 4 GiB, in a non-PIE binary
 $(OUTPUT)/tests/oomp_test_int80: CFLAGS += -fno-pie -no-pie
@@ -104,47 +131,44 @@ $(OUTPUT)/tests/oomp_test_read_exact: CFLAGS += -static
 
 # The rand workload linked against musl (musl-tools): rand() in a libc not oomkiller's own.
 MUSL_CC ?= musl-gcc
-$(OUTPUT)/tests/oomp_test_rand_musl: tests/progs/oomp_test_rand.c tests/progs/progs.h \
-		| $(OUTPUT)/tests deps
+$(OUTPUT)/tests/oomp_test_rand_musl: tests/progs/oomp_test_rand.c | $(OUTPUT)/tests test-deps
 	$(call msg,MUSL-CC,$@)
-	$(Q)$(MUSL_CC) $(filter-out -I%,$(CFLAGS)) -pthread $< -o $@
+	$(Q)$(MUSL_CC) $(filter-out -I%,$(CFLAGS)) $(DEPFLAGS) -pthread $< -o $@
 TEST_PROGS += $(OUTPUT)/tests/oomp_test_rand_musl
 
-$(TEST_BINS): $(OUTPUT)/tests/%: tests/%.c tests/helpers.c tests/test.h bpf/oomkiller.h \
-		| $(OUTPUT)/tests deps
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -pthread -Itests $< tests/helpers.c $(LDLIBS) -o $@
+$(TEST_BINS) $(OUTPUT)/tests/soak: $(OUTPUT)/tests/%: $(OUTPUT)/tests/%.o $(TEST_OBJS)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) -pthread $^ $(LDLIBS) -o $@
 
-$(OUTPUT)/tests/soak: tests/soak.c tests/helpers.c tests/test.h bpf/oomkiller.h | $(OUTPUT)/tests deps
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests $< tests/helpers.c $(LDLIBS) -o $@
-
-test: oomkiller oomkiller-inspect $(TEST_PROGS) $(TEST_BINS) $(OUTPUT)/tests/soak
-	$(Q)tests/run $(TEST_BINS)
+# make test T=NAME[,NAME...]: only the tests whose name contains a NAME (test_* -l lists them)
+test: oomkiller oomkiller-inspect $(TEST_PROGS) $(TEST_BINS) $(OUTPUT)/tests/soak | test-deps
+	$(Q)tests/run $(if $(T),-t $(T)) $(TEST_BINS)
 
 BENCH_PROGS := $(addprefix $(OUTPUT)/bench/,bench_loop oomp_bench_loop oomp_precise oomp_scale)
 
 $(OUTPUT)/bench/floor.bpf.o: bench/floor.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)/bench
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) $(CLANG_BPF_SYS_INCLUDES) -c $< -o $@
 
 $(OUTPUT)/bench/floor.skel.h: $(OUTPUT)/bench/floor.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
 
-$(OUTPUT)/bench/bench: bench/bench.c tests/helpers.c tests/test.h $(OUTPUT)/bench/floor.skel.h \
-		$(OUTPUT)/loader/probe.o
+$(OUTPUT)/bench/bench.o: bench/bench.c $(OUTPUT)/bench/floor.skel.h
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests -I$(OUTPUT)/bench bench/bench.c tests/helpers.c \
-		$(OUTPUT)/loader/probe.o $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Itests -I$(OUTPUT)/bench -c $< -o $@
+
+$(OUTPUT)/bench/bench: $(OUTPUT)/bench/bench.o $(TEST_OBJS)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
 $(OUTPUT)/bench/%: bench/%.c | $(OUTPUT)/bench
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -pthread $< -o $@
 
 $(OUTPUT)/bench/bench_loop: bench/loop.c | $(OUTPUT)/bench
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) $< -o $@
 
 # the same loop under a name that matches the default --name
 $(OUTPUT)/bench/oomp_bench_loop: $(OUTPUT)/bench/bench_loop
@@ -184,6 +208,8 @@ install: oomkiller oomkiller-inspect
 clean:
 	$(call msg,CLEAN)
 	$(Q)rm -rf $(OUTPUT) oomkiller oomkiller-inspect
+
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/*/*.d)
 
 FORCE:
 

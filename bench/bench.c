@@ -34,7 +34,7 @@
 #define STEP	     (32 << 20) /* RAM held at a time, until the gate opens */
 #define STEPS	     (int)(2 * GATE_MARGIN / STEP)
 
-const char *own_libc(void); /* loader/probe.c */
+const char *own_libc(void); /* lib/probe.c */
 
 /* writes per loop of section 1: --loops=N, fewer under emulation, where each costs more */
 static long loops = 2000000;

@@ -2,83 +2,93 @@
 /* --json: one document, stable keys, numbers as numbers, valid whatever a name holds. */
 #include "inspect.h"
 
-static void json_state(FILE *f, const struct snapshot *s)
+static void json_state(json_writer_t *w, const struct snapshot *s)
 {
-	fprintf(f, "\"state\": {");
-	json_bool(f, "gate", s->st.gate, ", ");
-	json_num(f, "total", s->st.total, ", ");
-	json_num(f, "used", s->st.used, ", ");
-	json_num(f, "readings", s->st.readings, ", ");
-	json_num(f, "reading_age_ms", s->age_ms, ", ");
-	json_bool(f, "stale", s->stale, ", ");
-	json_num(f, "ticker_pid", s->set.ticker_pid, ", ");
-	json_bool(f, "ticker_running", s->ticker_running, ", ");
-	json_num(f, "tracked", s->nr_procs, ", ");
-	json_num(f, "untracked", s->st.untracked, ", ");
-	json_num(f, "untracked_total", s->st.untracked_total, ", ");
-	json_num(f, "kills", s->st.kills, ", ");
-	json_num(f, "kills_overwritten", s->st.kills - s->nr_kills, "");
-	fprintf(f, "},\n");
+	jsonw_name(w, "state");
+	jsonw_start_object(w);
+	jsonw_bool_field(w, "gate", s->st.gate);
+	jsonw_uint_field(w, "total", s->st.total);
+	jsonw_uint_field(w, "used", s->st.used);
+	jsonw_uint_field(w, "readings", s->st.readings);
+	jsonw_uint_field(w, "reading_age_ms", s->age_ms);
+	jsonw_bool_field(w, "stale", s->stale);
+	jsonw_uint_field(w, "ticker_pid", s->set.ticker_pid);
+	jsonw_bool_field(w, "ticker_running", s->ticker_running);
+	jsonw_uint_field(w, "tracked", s->nr_procs);
+	jsonw_uint_field(w, "untracked", s->st.untracked);
+	jsonw_uint_field(w, "untracked_total", s->st.untracked_total);
+	jsonw_uint_field(w, "kills", s->st.kills);
+	jsonw_uint_field(w, "kills_overwritten", s->st.kills - s->nr_kills);
+	jsonw_end_object(w);
 }
 
-static void json_procs(FILE *f, const struct snapshot *s)
+/* a counter per limit, keyed as the table of options says; what it is over, if anything */
+static void json_procs(json_writer_t *w, const struct snapshot *s)
 {
-	fprintf(f, "\"processes\": [");
+	jsonw_name(w, "processes");
+	jsonw_start_array(w);
 	for (int i = 0; i < s->nr_procs; i++) {
 		const struct oomk_proc *p = &s->procs[i].p;
 
-		fprintf(f, "%s\n  {", i ? "," : "");
-		json_num(f, "pid", s->procs[i].pid, ", ");
-		json_str(f, "name", p->comm, sizeof(p->comm), ", ");
+		jsonw_start_object(w);
+		jsonw_uint_field(w, "pid", s->procs[i].pid);
+		jsonw_name(w, "name");
+		jsonw_bytes(w, p->comm, sizeof(p->comm));
 		for (int l = 0; l < OOMK_NR_LIMITS; l++)
-			json_num(f, limits[l].field, p->count[l], ", ");
-		json_str(f, "state", state_word(p), 8, ", ");
+			jsonw_uint_field(w, limit_opt(l)->counter, p->count[l]);
+		jsonw_string_field(w, "state", state_word(p));
+		jsonw_name(w, "limit");
 		if (p->state == OOMK_OK) {
-			fprintf(f, "\"limit\": null}");
-			continue;
+			jsonw_null(w);
+		} else {
+			jsonw_string(w, limit_opt(limit_index(p->limit))->column);
+			jsonw_uint_field(w, "value", p->value);
+			jsonw_uint_field(w, "max", p->max);
 		}
-		json_str(f, "limit", limits[limit_index(p->limit)].name, 16, ", ");
-		json_num(f, "value", p->value, ", ");
-		json_num(f, "max", p->max, "}");
+		jsonw_end_object(w);
 	}
-	fprintf(f, "],\n");
+	jsonw_end_array(w);
 }
 
-static void json_kills(FILE *f, const struct snapshot *s)
+static void json_kills(json_writer_t *w, const struct snapshot *s)
 {
-	fprintf(f, "\"kills\": [");
+	jsonw_name(w, "kills");
+	jsonw_start_array(w);
 	for (int i = 0; i < s->nr_kills; i++) {
 		const struct oomk_kill *k = &s->kills[i];
 
-		fprintf(f, "%s\n  {", i ? "," : "");
-		json_num(f, "seq", k->seq, ", ");
-		json_num(f, "time", wall_time(s, k->time_ns), ", ");
-		json_num(f, "pid", k->pid, ", ");
-		json_str(f, "name", k->comm, sizeof(k->comm), ", ");
-		json_str(f, "limit", limits[limit_index(k->limit)].name, 16, ", ");
-		json_num(f, "value", k->value, ", ");
-		json_num(f, "max", k->max, ", ");
-		json_num(f, "used", k->used, ", ");
-		json_num(f, "mem_threshold", k->mem_threshold, ", ");
-		json_num(f, "signal", k->signal, ", ");
-		json_bool(f, "dry_run", !k->signal, ", ");
-		json_str(f, "by",
-			 k->how == OOMK_BY_SWEEP ? "sweep" :
-			 k->how == OOMK_BY_GRACE ? "grace" :
-						   "event",
-			 8, "}");
+		jsonw_start_object(w);
+		jsonw_uint_field(w, "seq", k->seq);
+		jsonw_uint_field(w, "time", wall_time(s, k->time_ns));
+		jsonw_uint_field(w, "pid", k->pid);
+		jsonw_name(w, "name");
+		jsonw_bytes(w, k->comm, sizeof(k->comm));
+		jsonw_string_field(w, "limit", limit_opt(limit_index(k->limit))->column);
+		jsonw_uint_field(w, "value", k->value);
+		jsonw_uint_field(w, "max", k->max);
+		jsonw_uint_field(w, "used", k->used);
+		jsonw_uint_field(w, "mem_threshold", k->mem_threshold);
+		jsonw_uint_field(w, "signal", k->signal);
+		jsonw_bool_field(w, "dry_run", !k->signal);
+		jsonw_string_field(w, "by", kill_by(k));
+		jsonw_end_object(w);
 	}
-	fprintf(f, "]\n");
+	jsonw_end_array(w);
 }
 
 void print_json(FILE *f, const struct snapshot *s)
 {
-	fprintf(f, "{\n");
-	json_state(f, s);
-	fprintf(f, "\"config\": ");
-	json_settings(f, &s->set);
-	fprintf(f, ",\n");
-	json_procs(f, s);
-	json_kills(f, s);
-	fprintf(f, "}\n");
+	json_writer_t *w = jsonw_new(f);
+
+	if (!w)
+		return;
+	jsonw_pretty(w, true);
+	jsonw_start_object(w);
+	json_state(w, s);
+	jsonw_name(w, "config");
+	settings_json(w, &s->set);
+	json_procs(w, s);
+	json_kills(w, s);
+	jsonw_end_object(w);
+	jsonw_destroy(&w);
 }

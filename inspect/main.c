@@ -1,70 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /* oomkiller-inspect: what the BPF side is doing, read from the pinned maps and nothing else. */
-#include <errno.h>
-#include <getopt.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 #include "inspect.h"
 
-const char *progname = "oomkiller-inspect";
-bool verbose;
-
-static const char *const sort_names[] = { "nearest", "pid", "name", "state" };
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: oomkiller-inspect [OPTIONS]\n"
-		"Show the memory gate, the limits, every tracked candidate and the kill log, as the\n"
-		"maps pinned by 'oomkiller install' hold them. Needs root.\n\n"
-		"  --json                one JSON document: state, config, processes, kills\n"
-		"  --kills               only the kill log\n"
-		"  --sort=FIELD          nearest (to a limit, the default), pid, name, state, or a\n"
-		"                        limit: fds, writes, read, threads, rand, tcp\n"
-		"  --watch[=SEC]         show again every SEC seconds (1) until Ctrl-C\n"
-		"  --pin-dir=PATH        where the pins live (" OOMK_PIN_DIR ")\n"
-		"  -h, --help\n");
-}
-
-/* Bad usage: what is wrong, then the usage; exit code 2. */
-static int bad(const char *arg, const char *why)
-{
-	fprintf(stderr, "%s: %s: %s\n\n", progname, arg, why);
-	usage(stderr);
-	return 2;
-}
-
-static int parse_sort(const char *s)
-{
-	for (size_t i = 0; i < sizeof(sort_names) / sizeof(sort_names[0]); i++)
-		if (!strcmp(s, sort_names[i]))
-			return i;
-	for (int i = 0; i < OOMK_NR_LIMITS; i++)
-		if (!strcmp(s, limits[i].name))
-			return SORT_LIMIT + i;
-	return -1;
-}
+static const struct command inspect = {
+	.bit = CMD_INSPECT,
+	.synopsis = "oomkiller-inspect [OPTIONS]",
+	.about = "Show the memory gate, the limits, every tracked candidate and the kill log, as "
+		 "the maps pinned by 'oomkiller install' hold them. Needs root.",
+};
 
 /* One frame; in --watch on a terminal, drawn over the last one, as top does. */
-static int show(const char *pin_dir, bool json, bool kills, int sort, bool redraw)
+static int show(const struct opts *o, bool redraw)
 {
 	struct snapshot s;
-	int err = snapshot_read(pin_dir, &s);
+	int err = snapshot_read(o->pin_dir, &s);
 
 	if (err) {
-		pin_err(pin_dir, err);
+		pin_err(o->pin_dir, err);
 		return 1;
 	}
-	sort_procs(&s, sort);
+	sort_procs(&s, o->sort);
 	if (redraw)
 		printf("\033[H\033[2J");
-	if (json) {
+	if (o->json) {
 		print_json(stdout, &s);
-	} else if (kills) {
+	} else if (o->kills) {
 		print_kills(stdout, &s);
 	} else {
-		print_header(stdout, pin_dir, &s);
+		print_header(stdout, o->pin_dir, &s);
 		print_procs(stdout, &s);
 	}
 	fflush(stdout);
@@ -74,62 +38,21 @@ static int show(const char *pin_dir, bool json, bool kills, int sort, bool redra
 
 int main(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_KILLS, OPT_SORT, OPT_WATCH, OPT_PIN_DIR };
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "kills", no_argument, NULL, OPT_KILLS },
-		{ "sort", required_argument, NULL, OPT_SORT },
-		{ "watch", optional_argument, NULL, OPT_WATCH },
-		{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	const char *pin_dir = OOMK_PIN_DIR;
-	bool json = false, kills = false, tty = isatty(STDOUT_FILENO);
-	int c, sort = SORT_NEAREST, err;
-	double watch = 0;
-	char *end;
+	bool tty = isatty(STDOUT_FILENO);
+	struct opts o;
+	int err;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_JSON:
-			json = true;
-			break;
-		case OPT_KILLS:
-			kills = true;
-			break;
-		case OPT_SORT:
-			sort = parse_sort(optarg);
-			if (sort < 0)
-				return bad(argv[optind - 1], "no such field");
-			break;
-		case OPT_WATCH:
-			watch = optarg ? strtod(optarg, &end) : 1;
-			if (optarg && (*end || !(watch > 0 && watch <= 3600)))
-				return bad(argv[optind - 1], "expected seconds, up to 3600");
-			break;
-		case OPT_PIN_DIR:
-			pin_dir = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case ':':
-			return bad(argv[optind - 1], "needs a value");
-		default:
-			return bad(argv[optind - 1], "unknown option");
-		}
-	}
-	if (optind < argc)
-		return bad(argv[optind], "unexpected argument");
-
-	err = show(pin_dir, json, kills, sort, watch && tty);
-	while (!err && watch) {
-		usleep(watch * 1e6);
+	progname = "oomkiller-inspect";
+	libbpf_messages();
+	err = opts_parse(&o, &inspect, argc, argv);
+	if (err)
+		return err == OPTS_EXIT ? 0 : err;
+	err = show(&o, o.watch && tty);
+	while (!err && o.watch) {
+		usleep(o.watch * 1e6);
 		if (!tty)
 			printf("\n");
-		err = show(pin_dir, json, kills, sort, tty);
+		err = show(&o, tty);
 	}
 	return err;
 }

@@ -69,12 +69,18 @@ const char *state_word(const struct oomk_proc *p)
 	return p->state < sizeof(words) / sizeof(words[0]) ? words[p->state] : "?";
 }
 
+/* what acted: the event that crossed the limit, a sweep, the end of a grace */
+const char *kill_by(const struct oomk_kill *k)
+{
+	return k->how == OOMK_BY_SWEEP ? "sweep" : k->how == OOMK_BY_GRACE ? "grace" : "event";
+}
+
 /* "over:writes" names the limit crossed while the gate was closed */
 const char *state_name(const struct oomk_proc *p, char *buf, size_t len)
 {
 	if (p->state != OOMK_OVER)
 		return state_word(p);
-	snprintf(buf, len, "over:%s", limits[limit_index(p->limit)].name);
+	snprintf(buf, len, "over:%s", limit_opt(limit_index(p->limit))->column);
 	return buf;
 }
 
@@ -124,8 +130,8 @@ void print_procs(FILE *f, const struct snapshot *s)
 	for (int l = 0; l < OOMK_NR_LIMITS; l++) {
 		int i = 0;
 
-		for (; limits[l].name[i] && i < NUM_LEN - 1; i++)
-			head[i] = toupper((unsigned char)limits[l].name[i]);
+		for (; limit_opt(l)->column[i] && i < NUM_LEN - 1; i++)
+			head[i] = toupper((unsigned char)limit_opt(l)->column[i]);
 		head[i] = '\0';
 		fprintf(f, " %7s", head);
 	}
@@ -153,16 +159,14 @@ void print_kills(FILE *f, const struct snapshot *s)
 
 		strftime(when, sizeof(when), "%F %T", localtime(&t));
 		fprintf(f, "%-19s %7u %-15s %-7s %8s %8s %7s %9s %s\n", when, k->pid,
-			printable(k->comm, name), limits[limit].name,
+			printable(k->comm, name), limit_opt(limit)->column,
 			fmt_limit(limit, k->value, v, sizeof(v)),
 			fmt_limit(limit, k->max, max, sizeof(max)),
 			fmt_size(k->used, used, sizeof(used)),
 			fmt_size(k->mem_threshold, th, sizeof(th)),
 			!k->signal		? "dry-run" :
 			k->signal == SIGTERM_NR ? "term" :
-			k->how == OOMK_BY_SWEEP ? "sweep" :
-			k->how == OOMK_BY_GRACE ? "grace" :
-						  "event");
+						  kill_by(k));
 	}
 	if (s->st.kills > OOMK_KILL_LOG)
 		fprintf(f, "(%llu older kills overwritten: the log keeps the last %d)\n",

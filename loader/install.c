@@ -1,20 +1,59 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Load, attach and pin the policy so that it outlives this process; and take it away again. */
+/*
+ * Load, attach and pin the policy so that it outlives this process; and take it away again.
+ * install() goes step by step, each done by the functions above it, in this order.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "oomkiller.skel.h"
 #include "loader.h"
 
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+/*
+ * The path each part takes on this kernel (asked for, or the best it allows), into the object
+ * before it loads. -EOPNOTSUPP, said, when what was asked for is not allowed.
+ */
+static int configure(struct oomkiller_bpf *skel, const struct opts *o, struct oomk_settings *set)
 {
-	return verbose ? vfprintf(stderr, fmt, args) : 0;
+	struct bpf_program *vfs[] = { skel->progs.oomk_vfs_write,  skel->progs.oomk_vfs_writev,
+				      skel->progs.oomk_vfs_read,   skel->progs.oomk_vfs_readv,
+				      skel->progs.oomk_fd_install, skel->progs.oomk_filp_close };
+	struct features f;
+	int err;
+
+	probe_features(&f);
+	err = choose_paths(&f, set);
+	if (err)
+		return err;
+	skel->rodata->mem_backend = set->backend;
+	skel->rodata->have_signal_task = f.feat & OOMK_FEAT_SIGNAL_TASK;
+	skel->rodata->have_task_iter = f.feat & OOMK_FEAT_TASK_ITER;
+	skel->rodata->have_rdonly_cast = f.feat & OOMK_FEAT_RDONLY_CAST;
+	bpf_map__set_max_entries(skel->maps.procs, o->max_procs);
+	bpf_program__set_autoload(skel->progs.oomk_meminfo, set->backend == OOMK_MEM_FEXIT);
+	bpf_program__set_autoload(skel->progs.oomk_meminfo_entry, set->backend == OOMK_MEM_KPROBE);
+	bpf_program__set_autoload(skel->progs.oomk_meminfo_return, set->backend == OOMK_MEM_KPROBE);
+	bpf_program__set_autoload(skel->progs.oomk_sys_exit, set->hooks == OOMK_HOOKS_SYS_EXIT);
+	for (size_t i = 0; i < ARRAY_SIZE(vfs); i++)
+		bpf_program__set_autoload(vfs[i], set->hooks == OOMK_HOOKS_FEXIT);
+	/* where BPF cannot signal a task that is not current, the ticker sends what it queues */
+	bpf_program__set_autoload(skel->progs.oomk_queued_sent, !(f.feat & OOMK_FEAT_SIGNAL_TASK));
+	set->active = (1 << OOMK_NR_LIMITS) - 1;
+	return 0;
+}
+
+static int write_settings(struct oomkiller_bpf *skel, const struct oomk_settings *set)
+{
+	__u32 zero = 0;
+
+	return bpf_map__update_elem(skel->maps.settings, &zero, sizeof(zero), set, sizeof(*set), 0);
 }
 
 /* Attaches prog and pins it and its link as progs/NAME and links/NAME under pin_dir. */
@@ -25,7 +64,7 @@ static int attach_and_pin(struct bpf_program *prog, const char *pin_dir)
 	struct bpf_link *link;
 	int err;
 
-	err = try_snprintf(path, sizeof(path), "%s/progs/%s", pin_dir, name) ?:
+	err = try_snprintf(path, sizeof(path), "%s/%s/%s", pin_dir, PIN_PROGS, name) ?:
 		      bpf_program__pin(prog, path);
 	/* the uprobe is attached to each libc apart, by libc_attach() */
 	if (err || !strcmp(bpf_program__section_name(prog), "uprobe"))
@@ -33,7 +72,7 @@ static int attach_and_pin(struct bpf_program *prog, const char *pin_dir)
 	link = bpf_program__attach(prog);
 	if (!link)
 		return -errno;
-	err = try_snprintf(path, sizeof(path), "%s/links/%s", pin_dir, name) ?:
+	err = try_snprintf(path, sizeof(path), "%s/%s/%s", pin_dir, PIN_LINKS, name) ?:
 		      bpf_link__pin(link, path);
 	bpf_link__destroy(link); /* the pin keeps it attached */
 	return err;
@@ -71,31 +110,27 @@ static int attach_all(struct oomkiller_bpf *skel, const char *pin_dir, struct oo
 	return 0;
 }
 
-static int write_settings(struct oomkiller_bpf *skel, const struct oomk_settings *set)
+/*
+ * Adds OOMK_OWN_* bits to those of process pid: task storage reached through a pidfd, which
+ * dies with the process and which no other process can take over, as it could a pid. ('run'
+ * marks itself the ticker, then the installer: both bits stay.)
+ */
+static int mark_own(const char *pin_dir, int pid, __u32 bits)
 {
-	__u32 zero = 0;
+	int map = pinned_map(pin_dir, PIN_OWN), pidfd = pidfd_of(pid), err;
+	__u32 had = 0;
 
-	return bpf_map__update_elem(skel->maps.settings, &zero, sizeof(zero), set, sizeof(*set), 0);
-}
-
-static void report(const struct install_opts *o, const struct oomk_settings *set, int rand_err)
-{
-	char buf[160];
-
-	printf("oomkiller: installed at %s\n", o->pin_dir);
-	printf("  candidates: names containing %s", fmt_names(set, buf, sizeof(buf)));
-	printf("; none is %s below %s of RAM used\n",
-	       set->action == OOMK_ACTION_TERM ? "sent SIGTERM" : "killed",
-	       fmt_size(set->mem_threshold, buf, sizeof(buf)));
-	if (set->dry_run)
-		printf("  dry run: every kill is logged, nothing is signalled\n");
-	printf("  limits: %s\n", fmt_limits(set, buf, sizeof(buf)));
-	if (rand_err)
-		printf("  rand: no rand() in %s (%s); the ticker probes the libcs candidates map\n",
-		       o->libc ?: "a libc", strerror(-rand_err));
-	printf("  ticker pid %u every %u ms; %s\n", set->ticker_pid, set->tick_ms,
-	       fmt_paths(set, buf, sizeof(buf)));
-	fflush(stdout);
+	err = map < 0 ? map : pidfd < 0 ? pidfd : 0;
+	if (!err && bpf_map_lookup_elem(map, &pidfd, &had) && errno != ENOENT)
+		err = -errno;
+	bits |= had;
+	if (!err && bpf_map_update_elem(map, &pidfd, &bits, BPF_ANY))
+		err = -errno;
+	if (map >= 0)
+		close(map);
+	if (pidfd >= 0)
+		close(pidfd);
+	return err;
 }
 
 /*
@@ -127,41 +162,91 @@ static void close_own_binaries(struct oomk_settings *set)
 	}
 }
 
-/*
- * The ticker of this install is this process (foreground) or a new one; marked so that BPF
- * and the tools know it, then the settings written and every process judged. -errno.
- */
-static int start_ticker(const char *pin_dir, struct oomk_settings *set, bool foreground)
+/* Every process judged by set, with this process marked as the installer and its binaries open. */
+static int judge_as_installer(const char *pin_dir, struct oomk_settings *set)
 {
-	int pid = foreground ? getpid() : ticker_spawn(pin_dir), err;
+	int err = open_own_binaries(pin_dir, set) ?: write_pinned_settings(pin_dir, set);
+
+	close_own_binaries(set);
+	return err;
+}
+
+/*
+ * A reading of si_meminfo taken since the settings named the ticker, which it takes at once:
+ * the install is whole when install exits. -errno: -ESRCH if the ticker died first.
+ */
+static int first_reading(const char *pin_dir, int pid, const struct timespec *since)
+{
+	__u64 since_ns = since->tv_sec * 1000000000ULL + since->tv_nsec;
+	int fd = pinned_map(pin_dir, PIN_STATE), err = -ETIMEDOUT;
+	struct oomk_state st;
+	__u32 zero = 0;
+
+	if (fd < 0)
+		return fd;
+	for (int waited = 0; err == -ETIMEDOUT && waited < 10000; waited += 10) {
+		if (!bpf_map_lookup_elem(fd, &zero, &st) && st.reading_ns >= since_ns)
+			err = 0;
+		else if (!ticker_running(pin_dir, pid))
+			err = -ESRCH;
+		else
+			usleep(10000);
+	}
+	close(fd);
+	return err;
+}
+
+/*
+ * The ticker of this install, from ticker(): a process of its own, or this one ('run'); marked
+ * so that BPF and the tools know it, then the settings written, every process judged, and a
+ * first reading taken. -errno.
+ */
+static int start_ticker(const char *pin_dir, struct oomk_settings *set, ticker_fn ticker)
+{
+	int pid = ticker(pin_dir), err;
+	bool self = pid == getpid();
+	struct timespec written;
 
 	if (pid < 0)
 		return pid;
-	err = mark_own(pin_dir, pid, OOMK_OWN_TICKER | (foreground ? OOMK_OWN_INSTALLER : 0)) ?:
-		      open_own_binaries(pin_dir, set);
+	err = mark_own(pin_dir, pid, OOMK_OWN_TICKER | (self ? OOMK_OWN_INSTALLER : 0));
 	set->ticker_pid = pid;
 	set->installed = 1;
-	err = err ?: write_pinned_settings(pin_dir, set);
-	close_own_binaries(set);
-	if (err && !foreground)
+	clock_gettime(CLOCK_BOOTTIME, &written);
+	err = err ?: judge_as_installer(pin_dir, set);
+	if (!err && !self)
+		err = first_reading(pin_dir, pid, &written);
+	if (err && !self)
 		ticker_stop(pin_dir, pid);
 	return err;
 }
 
-/* 'oomkiller run': the ticker in this process, until SIGINT or SIGTERM; then uninstall. */
-static int tick_here(const char *pin_dir, int lock)
+static void report(const char *pin_dir, const struct oomk_settings *set, const char *libc,
+		   int rand_err)
 {
-	close(lock);
-	ticker_loop(pin_dir, true);
-	return uninstall(pin_dir);
+	char buf[160];
+
+	printf("oomkiller: installed at %s\n", pin_dir);
+	printf("  candidates: names containing %s", fmt_names(set, buf, sizeof(buf)));
+	printf("; none is %s below %s of RAM used\n",
+	       set->action == OOMK_ACTION_TERM ? "sent SIGTERM" : "killed",
+	       fmt_size(set->mem_threshold, buf, sizeof(buf)));
+	if (set->dry_run)
+		printf("  dry run: every kill is logged, nothing is signalled\n");
+	printf("  limits: %s\n", fmt_limits(set, buf, sizeof(buf)));
+	if (rand_err)
+		printf("  rand: no rand() in %s (%s); the ticker probes the libcs candidates map\n",
+		       libc ?: "a libc", strerror(-rand_err));
+	printf("  ticker pid %u every %u ms; %s\n", set->ticker_pid, set->tick_ms,
+	       fmt_paths(set, buf, sizeof(buf)));
+	fflush(stdout);
 }
 
 /*
- * Installed already: attach again what lost its link, and start a ticker if none runs (or be
- * it), keeping the pins, the settings and every counter. 1 when there was nothing to repair,
- * or when this process cannot tick because another ticker runs.
+ * Installed already: attach again what lost its link, and start a ticker if none runs, keeping
+ * the pins, the settings and every counter. 1 when there was nothing to repair.
  */
-static int repair(const char *pin_dir, bool foreground)
+static int repair(const char *pin_dir, ticker_fn ticker)
 {
 	struct oomk_settings set;
 	char gone[512];
@@ -182,82 +267,34 @@ static int repair(const char *pin_dir, bool foreground)
 	if (gone[0])
 		printf("oomkiller: %s had lost links: attached %s again\n", pin_dir, gone);
 	if (ticker_running(pin_dir, set.ticker_pid)) {
-		if (gone[0] && !foreground)
+		if (gone[0])
 			return 0;
 		p_err("already installed at %s: run 'oomkiller uninstall' first", pin_dir);
 		return 1;
 	}
-	err = start_ticker(pin_dir, &set, foreground);
+	err = start_ticker(pin_dir, &set, ticker);
 	if (err) {
 		p_err("restarting the ticker: %s", strerror(-err));
 		return 1;
 	}
 	printf("oomkiller: %s had no ticker running: %s (pid %u); settings and counters kept\n",
-	       pin_dir, foreground ? "this process ticks now" : "started a new one",
+	       pin_dir,
+	       set.ticker_pid == (__u32)getpid() ? "this process ticks now" : "started a new one",
 	       set.ticker_pid);
 	fflush(stdout);
 	return 0;
 }
 
-/*
- * What the running kernel offers, into the object before it loads: for each part, the path
- * asked for, or else the best this kernel allows. -EOPNOTSUPP, said, when what was asked for
- * is not allowed.
- */
-static int configure(struct oomkiller_bpf *skel, const struct install_opts *o,
-		     struct oomk_settings *set)
-{
-	struct bpf_program *vfs[] = { skel->progs.oomk_vfs_write,  skel->progs.oomk_vfs_writev,
-				      skel->progs.oomk_vfs_read,   skel->progs.oomk_vfs_readv,
-				      skel->progs.oomk_fd_install, skel->progs.oomk_filp_close };
-	struct features f;
-
-	probe_features(&f);
-	set->features = f.feat;
-	set->backend = o->meminfo >= 0	? o->meminfo :
-		       f.fexit_meminfo	? OOMK_MEM_FEXIT :
-		       f.kprobe_meminfo ? OOMK_MEM_KPROBE :
-					  OOMK_MEM_SYSCALL;
-	/*
-	 * sys_exit unless asked: fexit on the VFS was measured slower (make bench-kernels, 6.12:
-	 * 1.59 against 1.30 times no oomkiller for others' writes, under emulation)
-	 */
-	set->hooks = o->hooks >= 0 ? o->hooks : OOMK_HOOKS_SYS_EXIT;
-	if ((set->backend == OOMK_MEM_FEXIT && !f.fexit_meminfo) ||
-	    (set->backend == OOMK_MEM_KPROBE && !f.kprobe_meminfo)) {
-		p_err("--meminfo: this kernel does not let BPF attach there");
-		return -EOPNOTSUPP;
-	}
-	if (set->hooks == OOMK_HOOKS_FEXIT && (!f.fexit_hooks || set->backend != OOMK_MEM_FEXIT)) {
-		p_err("--hooks=fexit: needs fexit on vfs_write, fd_install... and --meminfo=fexit");
-		return -EOPNOTSUPP;
-	}
-	skel->rodata->mem_backend = set->backend;
-	skel->rodata->have_signal_task = f.feat & OOMK_FEAT_SIGNAL_TASK;
-	skel->rodata->have_task_iter = f.feat & OOMK_FEAT_TASK_ITER;
-	skel->rodata->have_rdonly_cast = f.feat & OOMK_FEAT_RDONLY_CAST;
-	bpf_map__set_max_entries(skel->maps.procs, o->max_procs);
-	bpf_program__set_autoload(skel->progs.oomk_meminfo, set->backend == OOMK_MEM_FEXIT);
-	bpf_program__set_autoload(skel->progs.oomk_meminfo_entry, set->backend == OOMK_MEM_KPROBE);
-	bpf_program__set_autoload(skel->progs.oomk_meminfo_return, set->backend == OOMK_MEM_KPROBE);
-	bpf_program__set_autoload(skel->progs.oomk_sys_exit, set->hooks == OOMK_HOOKS_SYS_EXIT);
-	for (size_t i = 0; i < sizeof(vfs) / sizeof(vfs[0]); i++)
-		bpf_program__set_autoload(vfs[i], set->hooks == OOMK_HOOKS_FEXIT);
-	/* where BPF cannot signal a task that is not current, the ticker sends what it queues */
-	bpf_program__set_autoload(skel->progs.oomk_queued_sent, !(f.feat & OOMK_FEAT_SIGNAL_TASK));
-	set->active = (1 << OOMK_NR_LIMITS) - 1;
-	return 0;
-}
-
-int install(const struct install_opts *o, bool foreground)
+/* 0 once the policy is pinned and enforcing, with its ticker from ticker(); 1 on failure. */
+int install(const struct opts *o, ticker_fn ticker)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = o->pin_dir);
+	const char *libc = o->libc ?: own_libc();
 	struct oomk_settings set = o->set;
 	struct oomkiller_bpf *skel = NULL;
 	int lock, err, rand_err = 0, ret = 1;
 	bool pinned = false;
 
-	libbpf_set_print(libbpf_print);
 	/* The kernel's OOM killer and ours leave OOM_SCORE_ADJ_MIN alone; the ticker inherits it. */
 	lower_oom_score_adj();
 	lock = pin_dir_lock(o->pin_dir, true);
@@ -265,9 +302,7 @@ int install(const struct install_opts *o, bool foreground)
 		return 1;
 	switch (pin_dir_state(o->pin_dir)) {
 	case PINS_INSTALLED:
-		ret = repair(o->pin_dir, foreground);
-		if (!ret && foreground)
-			return tick_here(o->pin_dir, lock);
+		ret = repair(o->pin_dir, ticker);
 		goto cleanup;
 	case PINS_PARTIAL:
 		/* its installer stopped midway, and we hold the lock: nobody is finishing it */
@@ -296,21 +331,15 @@ int install(const struct install_opts *o, bool foreground)
 	}
 	if (attach_all(skel, o->pin_dir, &set))
 		goto cleanup;
-	rand_err = o->libc ? libc_attach(o->pin_dir, o->libc) : -ENOENT;
+	rand_err = libc ? libc_attach(o->pin_dir, libc) : -ENOENT;
 	/* every process judged, oomkiller's binaries learnt, before the ticker is forked */
-	err = open_own_binaries(o->pin_dir, &set) ?: write_pinned_settings(o->pin_dir, &set);
-	close_own_binaries(&set);
-	err = err ?: start_ticker(o->pin_dir, &set, foreground);
+	err = judge_as_installer(o->pin_dir, &set) ?: start_ticker(o->pin_dir, &set, ticker);
 	if (err) {
 		p_err("starting the ticker: %s", strerror(-err));
 		goto cleanup;
 	}
-	report(o, &set, rand_err);
+	report(o->pin_dir, &set, libc, rand_err);
 	ret = 0;
-	if (foreground) {
-		oomkiller_bpf__destroy(skel);
-		return tick_here(o->pin_dir, lock);
-	}
 cleanup:
 	oomkiller_bpf__destroy(skel);
 	if (ret && pinned)

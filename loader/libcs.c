@@ -149,7 +149,7 @@ static int attach(const char *pin_dir, const char *open_path, const char *path, 
 	char pin[PATH_MAX];
 	long off;
 
-	map = pinned_map(pin_dir, "libcs");
+	map = pinned_map(pin_dir, PIN_LIBCS);
 	if (map < 0)
 		return map;
 	err = libc_slot(map, dev, ino, &slot);
@@ -160,11 +160,10 @@ static int attach(const char *pin_dir, const char *open_path, const char *path, 
 		goto cleanup;
 	fd = open(open_path, O_RDONLY | O_CLOEXEC);
 	off = fd < 0 ? -errno : func_offset(fd, "rand");
-	err = off < 0 ? off :
-			try_snprintf(pin, sizeof(pin), "%s/links/oomk_rand_%d", pin_dir, slot);
+	err = off < 0 ? off : try_snprintf(pin, sizeof(pin), "%s/" PIN_RAND_LINK, pin_dir, slot);
 	if (err)
 		goto cleanup;
-	prog = pinned_map(pin_dir, "progs/oomk_rand");
+	prog = pinned_map(pin_dir, PIN_RAND_PROG);
 	link = prog < 0 ? prog : uprobe_link(prog, open_path, off);
 	err = link < 0 ? link : 0;
 	if (err)

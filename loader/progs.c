@@ -22,7 +22,7 @@ static bool attached(const char *pin_dir, const char *name)
 	bool ret;
 	int fd;
 
-	if (try_snprintf(path, sizeof(path), "links/%s", name))
+	if (try_snprintf(path, sizeof(path), "%s/%s", PIN_LINKS, name))
 		return false;
 	fd = pinned_map(pin_dir, path);
 	if (fd < 0)
@@ -44,12 +44,13 @@ static int relink(const char *pin_dir, const struct bpf_program *prog)
 
 	if (bpf_program__type(prog) != BPF_PROG_TYPE_TRACING)
 		return -EOPNOTSUPP;
-	err = try_snprintf(path, sizeof(path), "progs/%s", name);
+	err = try_snprintf(path, sizeof(path), "%s/%s", PIN_PROGS, name);
 	fd = err ? err : pinned_map(pin_dir, path);
 	if (fd < 0)
 		return fd;
 	link = bpf_link_create(fd, 0, bpf_program__expected_attach_type(prog), NULL);
-	err = link < 0 ? -errno : try_snprintf(path, sizeof(path), "%s/links/%s", pin_dir, name);
+	err = link < 0 ? -errno :
+			 try_snprintf(path, sizeof(path), "%s/%s/%s", pin_dir, PIN_LINKS, name);
 	if (!err && bpf_obj_pin(link, path))
 		err = -errno;
 	if (link >= 0)

@@ -28,8 +28,11 @@ static void on_stop(int sig)
 	stopping = sig;
 }
 
-/* Logs the kills numbered after *logged; one still being written waits for the next tick. */
-static void log_kills(int state_fd, int kills_fd, __u64 *logged, bool foreground)
+/*
+ * Logs the kills numbered after *logged, to syslog and echo (if any); one still being written
+ * waits for the next tick.
+ */
+static void log_kills(int state_fd, int kills_fd, __u64 *logged, FILE *echo)
 {
 	struct oomk_state st;
 	struct oomk_kill k;
@@ -50,8 +53,8 @@ static void log_kills(int state_fd, int kills_fd, __u64 *logged, bool foreground
 			return;
 		fmt_kill(&k, line, sizeof(line));
 		syslog(LOG_WARNING, "%s", line);
-		if (foreground)
-			fprintf(stderr, "oomkiller: %s\n", line);
+		if (echo)
+			fprintf(echo, "oomkiller: %s\n", line);
 		(*logged)++;
 	}
 }
@@ -135,11 +138,11 @@ static void visit_candidates(struct ticker *t)
  * Every tick: sysinfo(2), at whose return BPF reads si_meminfo and sweeps; the signals BPF
  * queued, and new candidates' libcs; the kills logged since. While candidates go untracked
  * for want of room, every process is judged again, so that they get the room others left.
- * Ends on SIGINT or SIGTERM, when the install is removed, or when another ticker took its
- * place; the period is read from the settings each time, so that a change of --tick applies
- * at once.
+ * Ends on SIGINT or SIGTERM (returning it), when the install is removed or another ticker took
+ * its place (returning 0); the period is read from the settings each time, so that a change of
+ * --tick applies at once.
  */
-int ticker_loop(const char *pin_dir, bool foreground)
+int ticker_loop(const char *pin_dir, FILE *echo)
 {
 	const struct sigaction sa = { .sa_handler = on_stop };
 	struct ticker t = { .pin_dir = pin_dir };
@@ -149,15 +152,16 @@ int ticker_loop(const char *pin_dir, bool foreground)
 	struct sysinfo si;
 	__u32 zero = 0;
 
+	if (try_snprintf(path, sizeof(path), "%s/%s", pin_dir, PIN_SETTINGS))
+		return 0;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	openlog("oomkiller", LOG_PID, LOG_DAEMON);
-	snprintf(path, sizeof(path), "%s/settings", pin_dir);
-	t.settings = pinned_map(pin_dir, "settings");
-	t.state = pinned_map(pin_dir, "state");
-	t.kills = pinned_map(pin_dir, "kills");
-	t.procs = pinned_map(pin_dir, "procs");
-	t.marks = pinned_map(pin_dir, "marks");
+	t.settings = pinned_map(pin_dir, PIN_SETTINGS);
+	t.state = pinned_map(pin_dir, PIN_STATE);
+	t.kills = pinned_map(pin_dir, PIN_KILLS);
+	t.procs = pinned_map(pin_dir, PIN_PROCS);
+	t.marks = pinned_map(pin_dir, PIN_MARKS);
 	/* kills from before this ticker started were logged by the one before it */
 	bpf_map_lookup_elem(t.state, &zero, &st);
 	t.logged = st.kills;
@@ -172,11 +176,13 @@ int ticker_loop(const char *pin_dir, bool foreground)
 
 		sysinfo(&si);
 		visit_candidates(&t);
-		log_kills(t.state, t.kills, &t.logged, foreground);
+		log_kills(t.state, t.kills, &t.logged, echo);
 		if (!bpf_map_lookup_elem(t.state, &zero, &st) && st.untracked)
 			judge_all(pin_dir);
 		nanosleep(&tick, NULL);
 	}
+	/* the kills since the last tick */
+	log_kills(t.state, t.kills, &t.logged, echo);
 	free(t.seen);
 	closelog();
 	close(t.settings);
@@ -184,7 +190,7 @@ int ticker_loop(const char *pin_dir, bool foreground)
 	close(t.kills);
 	close(t.procs);
 	close(t.marks);
-	return 0;
+	return stopping;
 }
 
 /*
@@ -202,25 +208,59 @@ void lower_oom_score_adj(void)
 	close(fd);
 }
 
-/* A detached child that outlives install; it inherits our oom_score_adj and no BPF fds. */
+/*
+ * A detached child that outlives install; it inherits our oom_score_adj and no BPF fds. Its
+ * pid once it is named and detached (closing every other descriptor ends the pipe), so that
+ * nobody sees a ticker of another name after install. -errno.
+ */
 int ticker_spawn(const char *pin_dir)
 {
-	int pid, null;
+	int pid, null, ready[2], err;
+	char c;
 
+	if (pipe2(ready, O_CLOEXEC))
+		return -errno;
 	fflush(NULL);
 	pid = fork();
-	if (pid)
-		return pid < 0 ? -errno : pid;
-	setsid();
-	prctl(PR_SET_NAME, OOMK_TICKER_COMM);
-	null = open("/dev/null", O_RDWR);
-	dup2(null, STDIN_FILENO);
-	dup2(null, STDOUT_FILENO);
-	dup2(null, STDERR_FILENO);
-	close_range(STDERR_FILENO + 1, ~0U, 0);
-	if (chdir("/"))
-		_exit(1);
-	_exit(ticker_loop(pin_dir, false));
+	if (pid == 0) {
+		setsid();
+		prctl(PR_SET_NAME, OOMK_TICKER_COMM);
+		null = open("/dev/null", O_RDWR);
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		close_range(STDERR_FILENO + 1, ~0U, 0);
+		if (chdir("/"))
+			_exit(1);
+		ticker_loop(pin_dir, NULL);
+		_exit(0);
+	}
+	err = pid < 0 ? -errno : 0;
+	close(ready[1]);
+	while (!err && read(ready[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(ready[0]);
+	return err ?: pid;
+}
+
+/* 'oomkiller run': the installer ticks, in the foreground. */
+int ticker_self(const char *pin_dir)
+{
+	return getpid();
+}
+
+/* Sends sig to the ticker pid: through a pidfd checked first, never to a process that took its pid. */
+static int signal_ticker(const char *pin_dir, int pid, int sig)
+{
+	int pidfd = pidfd_of(pid), err;
+
+	if (pidfd < 0)
+		return pidfd;
+	err = !(marks_of(pin_dir, pidfd) & OOMK_OWN_TICKER)	  ? -ESRCH :
+	      syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) ? -errno :
+								    0;
+	close(pidfd);
+	return err;
 }
 
 /* Stops the ticker of an install: by pidfd, if that process is still its ticker. */

@@ -25,9 +25,13 @@
 bool test_ok;
 static bool test_skipped;
 static char skip_reason[256];
-/* held to open the gate: two margins, then a margin more each time that was not enough */
-#define GATE_TOPS 2
-static void *gate_ram, *gate_top[GATE_TOPS];
+/* RAM held to open the gate, in the pieces that were needed; what was let go of last */
+#define GATE_HOLDS 16
+static struct {
+	void *p;
+	size_t len;
+} gate_held[GATE_HOLDS];
+static __u64 released, used_before_release;
 /* bytes the TCP sinks received, counted in their processes: shared memory */
 static __u64 *received;
 /* the children not reaped yet: the only processes a test may signal */
@@ -328,16 +332,14 @@ __u64 peer_received(void)
 	return received ? __atomic_load_n(received, __ATOMIC_RELAXED) : 0;
 }
 
-int sh(char *out, size_t len, const char *fmt, ...)
+/* /bin/sh -c CMD: its stdout in out, its exit code */
+static int vsh(char *out, size_t len, const char *fmt, va_list ap)
 {
 	char cmd[1024];
 	size_t n = 0;
-	va_list ap;
 	FILE *f;
 
-	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
 	f = popen(cmd, "r");
 	if (!f)
 		return -1;
@@ -345,6 +347,32 @@ int sh(char *out, size_t len, const char *fmt, ...)
 		n += strlen(out + n);
 	out[n] = '\0';
 	return decode(pclose(f));
+}
+
+int sh(char *out, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vsh(out, len, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int sh_until(char *out, size_t len, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	int ret = -1;
+
+	for (int waited = 0; ret != rc && waited <= 10000; waited += 20) {
+		if (waited)
+			usleep(20000);
+		va_start(ap, fmt);
+		ret = vsh(out, len, fmt, ap);
+		va_end(ap);
+	}
+	return ret;
 }
 
 int pinned_fd(const char *pin_dir, const char *map)
@@ -366,10 +394,10 @@ int map_lookup(const char *pin_dir, const char *map, __u32 key, void *value)
 	return err;
 }
 
-int wait_over(const char *pin_dir, pid_t pid, struct oomk_proc *p)
+int wait_state(const char *pin_dir, pid_t pid, __u32 state, struct oomk_proc *p)
 {
 	for (int waited = 0; waited <= 5000; waited += 10) {
-		if (!map_lookup(pin_dir, "procs", pid, p) && p->state == OOMK_OVER)
+		if (!map_lookup(pin_dir, PIN_PROCS, pid, p) && p->state == state)
 			return 0;
 		usleep(10000);
 	}
@@ -392,7 +420,7 @@ __u64 proc_count(const struct oomk_proc *p, int limit)
 int wait_count(const char *pin_dir, pid_t pid, int limit, __u64 min, struct oomk_proc *p)
 {
 	for (int waited = 0; waited <= 5000; waited += 10) {
-		if (!map_lookup(pin_dir, "procs", pid, p) && proc_count(p, limit) >= min)
+		if (!map_lookup(pin_dir, PIN_PROCS, pid, p) && proc_count(p, limit) >= min)
 			return 0;
 		usleep(10000);
 	}
@@ -404,11 +432,11 @@ int wait_readings(const char *pin_dir, int n)
 	struct oomk_state st;
 	__u64 first;
 
-	if (map_lookup(pin_dir, "state", 0, &st))
+	if (map_lookup(pin_dir, PIN_STATE, 0, &st))
 		return -ENOENT;
 	first = st.readings;
 	for (int waited = 0; waited <= 5000; waited += 5) {
-		if (!map_lookup(pin_dir, "state", 0, &st) && st.readings >= first + n)
+		if (!map_lookup(pin_dir, PIN_STATE, 0, &st) && st.readings >= first + n)
 			return 0;
 		usleep(5000);
 	}
@@ -457,57 +485,163 @@ int wait_gate(const char *pin_dir, __u32 gate, int timeout_ms)
 	struct oomk_state st;
 
 	for (int waited = 0; waited <= timeout_ms; waited += 10) {
-		if (!map_lookup(pin_dir, "state", 0, &st) && st.readings && st.gate == gate)
+		if (!map_lookup(pin_dir, PIN_STATE, 0, &st) && st.readings && st.gate == gate)
 			return 0;
 		usleep(10000);
 	}
 	return -ETIMEDOUT;
 }
 
-int install_gated(const char *pin_dir, ...)
+/*
+ * RAM let go of can go on counting as used for seconds: a hypervisor that takes freed pages
+ * back (free page reporting) keeps them out of the free lists until it has them, 10 s for a
+ * GiB on some machines, and meanwhile RAM used is off by that much. Before it is measured again,
+ * wait until at least half of what was let go of is free again.
+ */
+static void settle(void)
 {
-	char threshold[64], *argv[MAX_ARGS] = { "./oomkiller", "install", threshold, "--tick=100" };
-	va_list ap;
-	int n;
-
-	snprintf(threshold, sizeof(threshold), "--mem-threshold=%llu",
-		 (unsigned long long)(ram_used() + GATE_MARGIN));
-	va_start(ap, pin_dir);
-	n = collect(argv, 4, ap);
-	va_end(ap);
-	return oomkiller_argv(pin_dir, argv, n, -1);
+	for (int waited = 0; released && waited < 60000; waited += 10) {
+		if (ram_used() + released / 2 <= used_before_release)
+			break;
+		usleep(10000);
+	}
+	released = 0;
 }
 
-int hold_gate_ram(void)
+/* ./oomkiller install --tick=100, the gate at threshold (bytes of RAM used), ARGS. */
+static int install_at(const char *pin_dir, __u64 threshold, va_list ap)
 {
-	if (!gate_ram)
-		gate_ram = hold_ram(2 * GATE_MARGIN);
-	return gate_ram ? 0 : -ENOMEM;
+	char arg[64], *argv[MAX_ARGS] = { "./oomkiller", "install", arg, "--tick=100" };
+
+	snprintf(arg, sizeof(arg), "--mem-threshold=%llu", (unsigned long long)threshold);
+	return oomkiller_argv(pin_dir, argv, collect(argv, 4, ap), -1);
+}
+
+int install_gated(const char *pin_dir, ...)
+{
+	va_list ap;
+	int ret;
+
+	settle();
+	va_start(ap, pin_dir);
+	ret = install_at(pin_dir, ram_used() + GATE_MARGIN, ap);
+	va_end(ap);
+	return ret;
+}
+
+int install_closed(const char *pin_dir, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, pin_dir);
+	ret = install_at(pin_dir, GATE_NEVER, ap);
+	va_end(ap);
+	return ret;
+}
+
+int install_open(const char *pin_dir, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, pin_dir);
+	ret = install_at(pin_dir, 0, ap);
+	va_end(ap);
+	return ret ?: wait_gate(pin_dir, 1, 10000) ? -ETIMEDOUT : 0;
+}
+
+/* A reading of si_meminfo taken from now on: 0 and it in st, or -ETIMEDOUT. */
+static int fresh_reading(const char *pin_dir, struct oomk_state *st)
+{
+	struct timespec ts;
+	__u64 now;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	now = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	/* a tick is 100 ms in the tests: 10 s is for a machine that stalls */
+	for (int waited = 0; waited <= 10000; waited += 10) {
+		if (!map_lookup(pin_dir, PIN_STATE, 0, st) && st->reading_ns >= now)
+			return 0;
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
+}
+
+/* Holds bytes more, touched: 0, or -ENOMEM. */
+static int hold_more(size_t bytes)
+{
+	for (int i = 0; i < GATE_HOLDS; i++) {
+		if (gate_held[i].p)
+			continue;
+		gate_held[i].p = hold_ram(bytes);
+		gate_held[i].len = bytes;
+		return gate_held[i].p ? 0 : -ENOMEM;
+	}
+	return -ENOMEM;
 }
 
 /*
- * RAM used moves with everything else the machine runs: a virtual machine that stops, or a
- * test elsewhere that lets go of its RAM, can take back more than the margin. A margin more,
- * then, until the gate opens.
+ * What the threshold still asks, held and touched, then measured again while it is not enough:
+ * RAM used moves with everything else (per-CPU lists keep freed pages without counting them
+ * free, processes come and go), so a margin over the threshold too.
  */
-int open_gate(const char *pin_dir)
+int hold_gate_ram(const char *pin_dir)
 {
-	int err = hold_gate_ram() ?: wait_gate(pin_dir, 1, 2000);
+	struct oomk_settings set;
+	int err = map_lookup(pin_dir, PIN_SETTINGS, 0, &set);
 
-	for (int i = 0; err == -ETIMEDOUT && i < GATE_TOPS; i++) {
-		gate_top[i] = hold_ram(GATE_MARGIN);
-		err = gate_top[i] ? wait_gate(pin_dir, 1, 2000) : -ENOMEM;
-	}
+	settle();
+	while (!err && ram_used() < set.mem_threshold + GATE_MARGIN / 2)
+		err = hold_more(set.mem_threshold + GATE_MARGIN - ram_used());
 	return err;
 }
 
-void close_gate(void)
+/*
+ * The threshold set just over RAM used now, then RAM held over it until a reading finds the
+ * gate open: measured when it is opened, it does not depend on what RAM did since install.
+ */
+int open_gate(const char *pin_dir)
 {
-	release_ram(gate_ram, 2 * GATE_MARGIN);
-	gate_ram = NULL;
-	for (int i = 0; i < GATE_TOPS; i++) {
-		release_ram(gate_top[i], GATE_MARGIN);
-		gate_top[i] = NULL;
+	struct oomk_state st = {};
+	char arg[64];
+	int err;
+
+	settle();
+	snprintf(arg, sizeof(arg), "--mem-threshold=%llu",
+		 (unsigned long long)(ram_used() + GATE_MARGIN / 4));
+	err = oomkiller(pin_dir, "config", arg, NULL) ? -EINVAL : 0;
+	for (int i = 0; !err && i < GATE_HOLDS && !st.gate; i++)
+		err = hold_gate_ram(pin_dir) ?: fresh_reading(pin_dir, &st);
+	if (!err && !st.gate)
+		err = -ENOMEM;
+	if (err)
+		fprintf(stderr, "  open_gate: %s: %s, reading %llu, used now %llu\n",
+			strerror(-err), arg, (unsigned long long)st.used,
+			(unsigned long long)ram_used());
+	return err;
+}
+
+int close_gate(const char *pin_dir)
+{
+	char arg[64];
+
+	snprintf(arg, sizeof(arg), "--mem-threshold=%llu", GATE_NEVER);
+	release_gate_ram();
+	return oomkiller(pin_dir, "config", arg, NULL) ? -EINVAL : wait_gate(pin_dir, 0, 10000);
+}
+
+void release_gate_ram(void)
+{
+	__u64 used = ram_used();
+
+	for (int i = 0; i < GATE_HOLDS; i++) {
+		if (!gate_held[i].p)
+			continue;
+		release_ram(gate_held[i].p, gate_held[i].len);
+		gate_held[i].p = NULL;
+		released += gate_held[i].len;
+		used_before_release = used;
 	}
 }
 
@@ -548,18 +682,62 @@ void test_skip(const char *fmt, ...)
 	test_skipped = true;
 }
 
-int run_tests(const char *suite, const struct test *tests)
+/* -t LIST: the tests whose name contains one of LIST's comma-separated words. */
+static bool selected(const char *name, const char *list)
 {
-	int passed = 0, failed = 0, skipped = 0;
+	char words[256], *word, *save;
+
+	if (!list)
+		return true;
+	snprintf(words, sizeof(words), "%s", list);
+	for (word = strtok_r(words, ",", &save); word; word = strtok_r(NULL, ",", &save))
+		if (strstr(name, word))
+			return true;
+	return false;
+}
+
+static void usage(const char *suite)
+{
+	fprintf(stderr,
+		"usage: %s [-t NAME[,NAME...]] [-l]\n"
+		"  -t  run only the tests whose name contains one of the NAMEs\n"
+		"  -l  list the tests\n",
+		suite);
+}
+
+int run_tests(int argc, char **argv, const struct test *tests)
+{
+	const char *suite = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	int passed = 0, failed = 0, skipped = 0, c;
+	const char *only = NULL;
 	char pin_dir[256];
 
+	while ((c = getopt(argc, argv, "t:lh")) != -1) {
+		switch (c) {
+		case 't':
+			only = optarg;
+			break;
+		case 'l':
+			for (const struct test *t = tests; t->name; t++)
+				printf("%s\n", t->name);
+			return 0;
+		case 'h':
+			usage(suite);
+			return 0;
+		default:
+			usage(suite);
+			return 2;
+		}
+	}
 	for (const struct test *t = tests; t->name; t++) {
+		if (!selected(t->name, only))
+			continue;
 		snprintf(pin_dir, sizeof(pin_dir), "/sys/fs/bpf/oomk-test-%s", t->name);
 		test_ok = true;
 		test_skipped = false;
 		t->fn(pin_dir);
 		reap_children();
-		close_gate();
+		release_gate_ram();
 		if (!access(pin_dir, F_OK))
 			oomkiller(pin_dir, "uninstall", NULL);
 		if (!test_ok) {

@@ -73,14 +73,13 @@ int main(int argc, char **argv)
 	srand(getpid());
 	if (!access(pin_dir, F_OK))
 		oomkiller(pin_dir, "uninstall", NULL);
-	if (install_gated(pin_dir, NULL) || open_gate(pin_dir) ||
-	    start_peer(port, sizeof(port)) < 0 || map_lookup(pin_dir, "settings", 0, &set) ||
-	    map_lookup(pin_dir, "state", 0, &st0)) {
+	if (install_open(pin_dir, NULL) || start_peer(port, sizeof(port)) < 0 ||
+	    map_lookup(pin_dir, PIN_SETTINGS, 0, &set) || map_lookup(pin_dir, PIN_STATE, 0, &st0)) {
 		fprintf(stderr, "soak: setting up failed\n");
 		oomkiller(pin_dir, "uninstall", NULL);
 		return 1;
 	}
-	base = count_entries(pin_dir, "procs");
+	base = count_entries(pin_dir, PIN_PROCS);
 	rss_before = rss_kb(set.ticker_pid, "VmRSS");
 	anon_before = rss_kb(set.ticker_pid, "RssAnon");
 
@@ -116,13 +115,12 @@ int main(int argc, char **argv)
 		if (pid <= 0)
 			usleep(1000);
 	}
-	map_lookup(pin_dir, "state", 0, &st1);
-	for (int i = 0; i < 200 && (after = count_entries(pin_dir, "procs")) > base; i++)
+	map_lookup(pin_dir, PIN_STATE, 0, &st1);
+	for (int i = 0; i < 200 && (after = count_entries(pin_dir, PIN_PROCS)) > base; i++)
 		usleep(10000);
 	rss_after = rss_kb(set.ticker_pid, "VmRSS");
 	anon_after = rss_kb(set.ticker_pid, "RssAnon");
 	reap_children();
-	close_gate();
 	oomkiller(pin_dir, "uninstall", NULL);
 
 	printf("| seconds | processes | killed (waitpid) | kill log | missed | wrong | other exits "

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <linux/types.h>
 #include "oomkiller.h"
+#include "pins.h"
 
 extern bool test_ok;
 
@@ -63,8 +64,8 @@ void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 		___ok;                                                                      \
 	})
 
-/* install_gated() opens the gate at this much over the RAM used; open_gate() holds twice that */
 #define GATE_MARGIN (512ULL << 20)
+#define GATE_NEVER  (~0ULL) /* a threshold no reading reaches */
 
 /* what a child's wait status should be */
 #define KILLED	   (-SIGKILL)
@@ -77,10 +78,10 @@ struct test {
 };
 
 /*
- * Runs each test with its own pin dir, removes whatever it left; prints
- * "SUITE: N passed, N failed, N skipped".
+ * Runs each test (or those -t names; -l lists them) with its own pin dir, removes whatever it
+ * left; prints "SUITE: N passed, N failed, N skipped". The exit code of the test binary.
  */
-int run_tests(const char *suite, const struct test *tests);
+int run_tests(int argc, char **argv, const struct test *tests);
 
 /* helpers.c */
 int oomkiller(const char *pin_dir, ...); /* ./oomkiller ARGS --pin-dir; exit code */
@@ -96,14 +97,32 @@ pid_t start_peer(char *port, size_t len); /* a TCP sink on 127.0.0.1: its port i
 pid_t start_peer_at(const char *netns, const char *addr, char *port, size_t len);
 __u64 peer_received(void); /* bytes the sinks received since the last one started */
 int sh(char *out, size_t len, const char *fmt, ...); /* /bin/sh -c: its stdout, exit code */
+/* sh() again until it exits rc, or 10 s went by: the last exit code */
+int sh_until(char *out, size_t len, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 int pinned_fd(const char *pin_dir, const char *map);
 int map_lookup(const char *pin_dir, const char *map, __u32 key, void *value);
-int wait_over(const char *pin_dir, pid_t pid, struct oomk_proc *p); /* marked over a limit */
+/* procs has an entry for pid in state (OOMK_OVER...): 0, or -ETIMEDOUT */
+int wait_state(const char *pin_dir, pid_t pid, __u32 state, struct oomk_proc *p);
+static inline int wait_over(const char *pin_dir, pid_t pid, struct oomk_proc *p)
+{
+	return wait_state(pin_dir, pid, OOMK_OVER, p);
+}
 int wait_gate(const char *pin_dir, __u32 gate, int timeout_ms);
-int install_gated(const char *pin_dir, ...); /* install, gate at RAM used now + a margin */
-int hold_gate_ram(void); /* hold RAM over the margin: the gate opens */
-int open_gate(const char *pin_dir); /* hold RAM over the margin until the gate opens */
-void close_gate(void);
+/*
+ * The gate in the tests: install_open() opens it at the first reading (a threshold of 0), for
+ * what is not about the gate; install_closed() keeps it closed whatever RAM does, until
+ * open_gate() sets the threshold just over the RAM used then and holds RAM until a reading
+ * opens it. install_gated() puts it a margin over the RAM used (after what was released shows
+ * as free again), for what must see RAM cross it by itself.
+ */
+int install_open(const char *pin_dir, ...); /* and a reading found the gate open */
+int install_closed(const char *pin_dir, ...);
+int install_gated(const char *pin_dir, ...);
+int open_gate(const char *pin_dir);
+int close_gate(const char *pin_dir); /* the threshold out of reach, RAM let go, a reading */
+int hold_gate_ram(const char *pin_dir); /* RAM used over the threshold, as sysinfo(2) says */
+void release_gate_ram(void);
 pid_t fork_child(void); /* fork, remembered for reap_children() */
 int links_attached(void); /* links of oomk_* programs, system wide */
 bool alive(pid_t pid);

@@ -22,18 +22,18 @@ static int links_pinned(const char *pin_dir)
 	int n = 0;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "%s/progs", pin_dir);
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, PIN_PROGS);
 	d = opendir(path);
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/links/%s%s", pin_dir, e->d_name,
+		snprintf(path, sizeof(path), "%s/%s/%s%s", pin_dir, PIN_LINKS, e->d_name,
 			 strcmp(e->d_name, "oomk_rand") ? "" : "_0");
 		ASSERT_EQ(access(path, F_OK), 0, path);
 	}
 	if (d)
 		closedir(d);
-	snprintf(path, sizeof(path), "%s/links", pin_dir);
+	snprintf(path, sizeof(path), "%s/%s", pin_dir, PIN_LINKS);
 	d = opendir(path);
 	while (d && (e = readdir(d)))
 		n += e->d_name[0] != '.';
@@ -44,13 +44,13 @@ static int links_pinned(const char *pin_dir)
 
 static void test_install_uninstall(const char *pin_dir)
 {
-	static const char *const pins[] = { "procs", "settings", "state", "links/oomk_fork",
-					    "progs/oomk_fork" };
+	static const char *const pins[] = { PIN_PROCS, PIN_SETTINGS, PIN_STATE,
+					    PIN_LINKS "/oomk_fork", PIN_PROGS "/oomk_fork" };
 	struct oomk_settings set;
 	char path[256];
 	int links;
 
-	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+	if (!ASSERT_EQ(install_closed(pin_dir, NULL), EXIT(0), "install"))
 		return;
 	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", pin_dir, pins[i]);
@@ -59,7 +59,7 @@ static void test_install_uninstall(const char *pin_dir)
 	links = links_pinned(pin_dir);
 	ASSERT_TRUE(links > 10, "a link per program");
 	ASSERT_EQ(links_attached(), links, "links attached");
-	ASSERT_EQ(map_lookup(pin_dir, "settings", 0, &set), 0, "settings");
+	ASSERT_EQ(map_lookup(pin_dir, PIN_SETTINGS, 0, &set), 0, "settings");
 	ASSERT_EQ(set.schema, OOMK_SCHEMA, "schema");
 	ASSERT_TRUE(ticker_alive(set.ticker_pid), "ticker running");
 	ASSERT_EQ(wait_gate(pin_dir, 0, 2000), 0, "ticker reads si_meminfo, gate closed");
@@ -82,18 +82,18 @@ static void test_gate_and_sweep(const char *pin_dir)
 	struct oomk_state st;
 	pid_t pid;
 
-	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+	if (!ASSERT_EQ(install_closed(pin_dir, NULL), EXIT(0), "install"))
 		return;
 	pid = spawn("oomp_test_writes", "150", "60", NULL);
 	ASSERT_EQ(wait_over(pin_dir, pid, &p), 0, "marked over its limit");
 	ASSERT_EQ(p.limit, OOMK_WRITES, "limit crossed");
 	ASSERT_EQ(p.value, 100, "crossed at the 100th write");
-	usleep(300000); /* three ticks with the gate closed */
+	ASSERT_EQ(wait_readings(pin_dir, 3), 0, "three readings with the gate closed");
 	ASSERT_TRUE(alive(pid), "alive while the gate is closed");
 
 	ASSERT_EQ(open_gate(pin_dir), 0, "gate opens");
 	ASSERT_EQ(wait_child(pid, 1000), KILLED, "idle violator swept");
-	ASSERT_EQ(map_lookup(pin_dir, "state", 0, &st), 0, "state");
+	ASSERT_EQ(map_lookup(pin_dir, PIN_STATE, 0, &st), 0, "state");
 	ASSERT_EQ(st.kills, 1, "kills");
 }
 
@@ -147,8 +147,7 @@ static void test_limits(const char *pin_dir)
 	struct oomk_state st;
 	pid_t peer, bystander;
 
-	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install") ||
-	    !ASSERT_EQ(open_gate(pin_dir), 0, "gate opens"))
+	if (!ASSERT_EQ(install_open(pin_dir, NULL), EXIT(0), "install, the gate open"))
 		return;
 	peer = start_peer(port, sizeof(port));
 	ASSERT_TRUE(peer > 0, "loopback TCP peer");
@@ -158,11 +157,11 @@ static void test_limits(const char *pin_dir)
 			  runs[i].prog);
 	ASSERT_EQ(wait_child(bystander, 20000), EXIT(0), "non-matching bystander survives");
 	ASSERT_TRUE(alive(peer), "TCP peer survives");
-	ASSERT_EQ(map_lookup(pin_dir, "state", 0, &st), 0, "state");
+	ASSERT_EQ(map_lookup(pin_dir, PIN_STATE, 0, &st), 0, "state");
 	ASSERT_EQ(st.kills, 8, "kills");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static const struct test tests[] = {
 		{ "install_uninstall", test_install_uninstall },
@@ -171,5 +170,5 @@ int main(void)
 		{},
 	};
 
-	return run_tests("test_core", tests);
+	return run_tests(argc, argv, tests);
 }

@@ -28,12 +28,12 @@ static void test_table_and_json(const char *pin_dir)
 	pid_t below, over;
 	struct oomk_proc p;
 
-	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+	if (!ASSERT_EQ(install_closed(pin_dir, NULL), EXIT(0), "install"))
 		return;
 	below = spawn("oomp_test_writes", "50", "60", NULL);
 	over = spawn("oomp_test_writes", "150", "60", NULL);
 	ASSERT_EQ(wait_over(pin_dir, over, &p), 0, "over its limit");
-	usleep(100000); /* the one below is done writing too */
+	ASSERT_EQ(wait_count(pin_dir, below, OOMK_WRITES, 50, &p), 0, "the one below: 50 writes");
 
 	ASSERT_EQ(sh(out, sizeof(out), INSPECT, pin_dir), EXIT(0), "inspect");
 	ASSERT_STR(out, "gate closed", "header: gate closed");
@@ -65,7 +65,7 @@ static void test_kill_log_and_status(const char *pin_dir)
 	pid_t over;
 	struct oomk_proc p;
 
-	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+	if (!ASSERT_EQ(install_closed(pin_dir, NULL), EXIT(0), "install"))
 		return;
 	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller status --pin-dir=%s", pin_dir), EXIT(0),
 		  "status: healthy");
@@ -86,14 +86,14 @@ static void test_kill_log_and_status(const char *pin_dir)
 		  "status: healthy");
 	ASSERT_STR(out, "kills: 1\n", "status counts the kill");
 
-	ASSERT_EQ(map_lookup(pin_dir, "settings", 0, &set), 0, "settings");
-	ASSERT_EQ(kill(set.ticker_pid, SIGKILL), 0,
-		  "kill the ticker"); /* ours: install started it */
-	usleep(500000); /* five ticks */
-	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller status --pin-dir=%s", pin_dir), EXIT(3),
-		  "status: degraded");
-	ASSERT_EQ(sh(out, sizeof(out), INSPECT, pin_dir), EXIT(0), "inspect");
-	ASSERT_STR(out, " STALE", "header says STALE");
+	ASSERT_EQ(map_lookup(pin_dir, PIN_SETTINGS, 0, &set), 0, "settings");
+	/* ours: install started it */
+	ASSERT_EQ(kill(set.ticker_pid, SIGKILL), 0, "kill the ticker");
+	ASSERT_EQ(sh_until(out, sizeof(out), EXIT(3), "./oomkiller status --pin-dir=%s", pin_dir),
+		  EXIT(3), "status: degraded");
+	ASSERT_STR(out, "NOT RUNNING", "status: the ticker is not running");
+	ASSERT_EQ(sh_until(out, sizeof(out), EXIT(0), INSPECT " | grep -F ' STALE'", pin_dir),
+		  EXIT(0), "the inspector's header says STALE, 3 ticks on");
 }
 
 /* Names are bytes: quotes, backslashes and control bytes must not break the JSON. */
@@ -101,9 +101,10 @@ static void test_json_escaping(const char *pin_dir)
 {
 	static const char name[] = "oomp\"q\\b\x01\x7f\xe9";
 	char out[4096];
+	struct oomk_proc p;
 	pid_t pid;
 
-	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+	if (!ASSERT_EQ(install_closed(pin_dir, NULL), EXIT(0), "install"))
 		return;
 	pid = fork_child();
 	if (pid == 0) {
@@ -111,7 +112,7 @@ static void test_json_escaping(const char *pin_dir)
 		pause();
 		_exit(0);
 	}
-	usleep(100000);
+	ASSERT_EQ(wait_count(pin_dir, pid, OOMK_FDS, 0, &p), 0, "renamed: a candidate");
 	ASSERT_EQ(sh(out, sizeof(out),
 		     INSPECT " --json | jq -e '.processes[] | select(.pid == %d) | .name == "
 			     "\"oomp\\\"q\\\\b\\u0001\\u007f\\u00e9\"'",
@@ -129,7 +130,7 @@ static void test_errors(const char *pin_dir)
 	ASSERT_STR(out, "oomkiller-inspect: not installed", "says so");
 	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller status --pin-dir=%s", pin_dir), EXIT(1),
 		  "status: not installed");
-	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+	if (!ASSERT_EQ(install_closed(pin_dir, NULL), EXIT(0), "install"))
 		return;
 	ASSERT_EQ(sh(out, sizeof(out),
 		     "setpriv --reuid=65534 --regid=65534 --clear-groups " INSPECT " 2>&1",
@@ -138,7 +139,7 @@ static void test_errors(const char *pin_dir)
 	ASSERT_STR(out, "oomkiller-inspect: needs root (CAP_BPF) to read ", "says why");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static const struct test tests[] = {
 		{ "table_and_json", test_table_and_json },
@@ -148,5 +149,5 @@ int main(void)
 		{},
 	};
 
-	return run_tests("test_inspect", tests);
+	return run_tests(argc, argv, tests);
 }

@@ -11,6 +11,7 @@
 #include "test.h"
 
 #define CONF	"/tmp/oomk-test.conf"
+#define RUN_ERR "/tmp/oomk-test-run.err"
 #define PREFIX	"/tmp/oomk-test-prefix"
 #define KILLS	"./oomkiller-inspect --pin-dir=%s --json | jq -e '.kills"
 #define SETTING "./oomkiller config --pin-dir=%s --json | jq -e '"
@@ -37,7 +38,7 @@ static void test_config_file(const char *pin_dir)
 
 	write_file(CONF, "# a comment\n\nmax-writes = 50   # trailing comment\nname = oomp\n"
 			 "name = zzq\nexclude = oomp_x\ndry-run = yes\n");
-	if (!ASSERT_EQ(install_gated(pin_dir, "--config=" CONF, NULL), EXIT(0), "install"))
+	if (!ASSERT_EQ(install_closed(pin_dir, "--config=" CONF, NULL), EXIT(0), "install"))
 		return;
 	ASSERT_EQ(sh(out, sizeof(out),
 		     SETTING ".max_writes == 50 and .name == [\"oomp\", \"zzq\"] and "
@@ -45,7 +46,7 @@ static void test_config_file(const char *pin_dir)
 		     pin_dir),
 		  EXIT(0), "the file's settings are installed");
 	ASSERT_EQ(oomkiller(pin_dir, "uninstall", NULL), EXIT(0), "uninstall");
-	ASSERT_EQ(install_gated(pin_dir, "--config=" CONF, "--max-writes=70", "--name=abc", NULL),
+	ASSERT_EQ(install_closed(pin_dir, "--config=" CONF, "--max-writes=70", "--name=abc", NULL),
 		  EXIT(0), "install");
 	ASSERT_EQ(sh(out, sizeof(out), SETTING ".max_writes == 70 and .name == [\"abc\"]'",
 		     pin_dir),
@@ -97,19 +98,15 @@ static void test_live_config(const char *pin_dir)
 	pid_t pid;
 	int go = -1;
 
-	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install") ||
-	    !ASSERT_EQ(open_gate(pin_dir), 0, "gate opens"))
+	if (!ASSERT_EQ(install_open(pin_dir, NULL), EXIT(0), "install, the gate open"))
 		return;
 	pid = start_writer(60, &go);
-	for (int i = 0; i < 100 && p.count[OOMK_WRITES] < 60; i++) {
-		usleep(10000);
-		map_lookup(pin_dir, "procs", pid, &p);
-	}
-	ASSERT_EQ(p.count[OOMK_WRITES], 60, "60 writes counted");
+	ASSERT_EQ(wait_count(pin_dir, pid, OOMK_WRITES, 60, &p), 0, "60 writes counted");
+	ASSERT_EQ(p.count[OOMK_WRITES], 60, "60 writes counted, no more");
 	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller config --pin-dir=%s --max-writes=61", pin_dir),
 		  EXIT(0), "config --max-writes=61");
-	ASSERT_STR(out, "writes 61", "config prints the new settings");
-	ASSERT_EQ(map_lookup(pin_dir, "procs", pid, &p), 0, "still tracked");
+	ASSERT_STR(out, "\nmax-writes = 61\n", "config prints the new settings");
+	ASSERT_EQ(map_lookup(pin_dir, PIN_PROCS, pid, &p), 0, "still tracked");
 	ASSERT_EQ(p.count[OOMK_WRITES], 60, "count kept");
 	ASSERT_TRUE(alive(pid), "alive before its next write");
 	ASSERT_EQ(write(go, "w", 1), 1, "one more write");
@@ -127,8 +124,7 @@ static void test_dry_run(const char *pin_dir)
 	char out[4096];
 	pid_t pid;
 
-	if (!ASSERT_EQ(install_gated(pin_dir, "--dry-run", NULL), EXIT(0), "install") ||
-	    !ASSERT_EQ(open_gate(pin_dir), 0, "gate opens"))
+	if (!ASSERT_EQ(install_open(pin_dir, "--dry-run", NULL), EXIT(0), "install, the gate open"))
 		return;
 	pid = spawn("oomp_test_writes", NULL);
 	ASSERT_EQ(wait_child(pid, 5000), EXIT(0), "nothing signalled");
@@ -144,12 +140,12 @@ static void test_dry_run(const char *pin_dir)
 /* --action=term: SIGTERM at the crossing; SIGKILL from BPF once the grace is over. */
 static void test_term_then_kill(const char *pin_dir)
 {
+	struct oomk_proc p;
 	char out[4096];
 	pid_t stubborn, polite;
 
-	if (!ASSERT_EQ(install_gated(pin_dir, "--action=term", "--grace=300", NULL), EXIT(0),
-		       "install") ||
-	    !ASSERT_EQ(open_gate(pin_dir), 0, "gate opens"))
+	if (!ASSERT_EQ(install_open(pin_dir, "--action=term", "--grace=2000", NULL), EXIT(0),
+		       "install, the gate open"))
 		return;
 	polite = spawn("oomp_test_writes", NULL);
 	ASSERT_EQ(wait_child(polite, 5000), -SIGTERM, "one that exits on SIGTERM");
@@ -165,9 +161,9 @@ static void test_term_then_kill(const char *pin_dir)
 		pause();
 		_exit(0);
 	}
-	usleep(200000);
+	ASSERT_EQ(wait_state(pin_dir, stubborn, OOMK_TERMED, &p), 0, "SIGTERM sent");
 	ASSERT_TRUE(alive(stubborn), "one that ignores SIGTERM lives through the grace");
-	ASSERT_EQ(wait_child(stubborn, 2000), KILLED, "then gets SIGKILL");
+	ASSERT_EQ(wait_child(stubborn, 10000), KILLED, "then gets SIGKILL");
 	ASSERT_EQ(sh(out, sizeof(out),
 		     KILLS " | map(select(.pid == %d) | [.signal, .by]) == [[15, \"event\"]] and "
 			   "(map(select(.pid == %d) | [.signal, .by]) == "
@@ -181,10 +177,9 @@ static void test_names(const char *pin_dir)
 {
 	pid_t pid;
 
-	if (!ASSERT_EQ(install_gated(pin_dir, "--name=oomp", "--name=zzq", "--exclude=test_wri",
-				     NULL),
-		       EXIT(0), "install") ||
-	    !ASSERT_EQ(open_gate(pin_dir), 0, "gate opens"))
+	if (!ASSERT_EQ(install_open(pin_dir, "--name=oomp", "--name=zzq", "--exclude=test_wri",
+				    NULL),
+		       EXIT(0), "install, the gate open"))
 		return;
 	ASSERT_EQ(wait_child(spawn("oomp_test_writes", NULL), 5000), EXIT(0), "excluded");
 	ASSERT_EQ(wait_child(spawn("oomp_test_fds", NULL), 5000), KILLED, "first name");
@@ -199,6 +194,36 @@ static void test_names(const char *pin_dir)
 		_exit(0);
 	}
 	ASSERT_EQ(wait_child(pid, 5000), KILLED, "second name");
+}
+
+/*
+ * 'oomkiller run', as the unit runs it: ticking, enforcing, each kill on stderr too, and
+ * everything removed on SIGTERM.
+ */
+static void test_run(const char *pin_dir)
+{
+	char out[4096];
+	pid_t run, pid;
+	int fd;
+
+	run = spawn(
+		"/bin/sh", "-c",
+		"exec ./oomkiller run --pin-dir=\"$0\" --mem-threshold=0 --tick=100 >/dev/null 2>" RUN_ERR,
+		pin_dir, NULL);
+	if (!ASSERT_EQ(sh_until(out, sizeof(out), EXIT(0), "./oomkiller status --pin-dir=%s",
+				pin_dir),
+		       EXIT(0), "status: healthy, this process ticking"))
+		return;
+	pid = spawn("oomp_test_writes", NULL);
+	ASSERT_EQ(wait_child(pid, 5000), KILLED, "enforcing");
+	ASSERT_EQ(kill(run, SIGTERM), 0, "SIGTERM");
+	ASSERT_EQ(wait_child(run, 10000), EXIT(0), "run ends");
+	ASSERT_TRUE(access(pin_dir, F_OK), "and uninstalls");
+	fd = open(RUN_ERR, O_RDONLY);
+	out[fd < 0 ? 0 : read(fd, out, sizeof(out) - 1)] = '\0';
+	ASSERT_STR(out, "oomkiller: killed ", "each kill on stderr");
+	close(fd);
+	unlink(RUN_ERR);
 }
 
 /* make install, and what systemd and the man page checkers make of what it installs. */
@@ -246,7 +271,7 @@ static void test_make_install(const char *pin_dir)
 	sh(out, sizeof(out), "rm -rf %s", PREFIX);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static const struct test tests[] = {
 		{ "config_file", test_config_file },
@@ -254,9 +279,10 @@ int main(void)
 		{ "dry_run", test_dry_run },
 		{ "term_then_kill", test_term_then_kill },
 		{ "names", test_names },
+		{ "run", test_run },
 		{ "make_install", test_make_install },
 		{},
 	};
 
-	return run_tests("test_operate", tests);
+	return run_tests(argc, argv, tests);
 }

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <linux/magic.h>
 #include "test.h"
 
@@ -64,10 +65,9 @@ static void test_bad_input(const char *pin_dir)
 
 static void test_install_twice_keeps_enforcing(const char *pin_dir)
 {
-	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+	if (!ASSERT_EQ(install_open(pin_dir, NULL), EXIT(0), "install, the gate open"))
 		return;
 	ASSERT_EQ(oomkiller(pin_dir, "install", NULL), EXIT(1), "second install refused");
-	ASSERT_EQ(open_gate(pin_dir), 0, "gate opens");
 	ASSERT_EQ(wait_child(spawn("oomp_test_writes", NULL), 5000), KILLED, "still enforcing");
 }
 
@@ -79,14 +79,14 @@ static bool nothing_left(const char *pin_dir)
 /* Whatever is gone already, uninstall takes the rest, and the ticker goes too. */
 static void test_uninstall_faults(const char *pin_dir)
 {
-	static const char *const by_hand[] = { "settings", "links/oomk_fork", "state" };
+	static const char *const by_hand[] = { PIN_SETTINGS, PIN_LINKS "/oomk_fork", PIN_STATE };
 	struct oomk_settings set;
 	char path[256];
 
 	for (int i = 0; i < 3; i++) {
-		if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+		if (!ASSERT_EQ(install_closed(pin_dir, NULL), EXIT(0), "install"))
 			return;
-		map_lookup(pin_dir, "settings", 0, &set);
+		map_lookup(pin_dir, PIN_SETTINGS, 0, &set);
 		if (i == 0) {
 			ASSERT_EQ(kill(set.ticker_pid, SIGKILL), 0, "kill the ticker");
 		} else {
@@ -111,7 +111,7 @@ static void test_bpffs_unmounted(const char *pin_dir)
 
 	if (!statfs("/sys/fs/bpf", &fs) && fs.f_type == BPF_FS_MAGIC)
 		ASSERT_EQ(umount("/sys/fs/bpf"), 0, "unmount bpffs");
-	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+	if (!ASSERT_EQ(install_closed(pin_dir, NULL), EXIT(0), "install"))
 		return;
 	ASSERT_TRUE(!statfs("/sys/fs/bpf", &fs) && fs.f_type == BPF_FS_MAGIC, "bpffs mounted");
 	ASSERT_EQ(access(pin_dir, F_OK), 0, "pinned");
@@ -125,28 +125,23 @@ static void test_ticker_restart(const char *pin_dir)
 	char out[1024];
 	pid_t pid;
 
-	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+	if (!ASSERT_EQ(install_open(pin_dir, NULL), EXIT(0), "install, the gate open"))
 		return;
 	pid = spawn("oomp_test_writes", "50", "60", NULL);
-	for (int i = 0; i < 100 && p.count[OOMK_WRITES] < 50; i++) {
-		usleep(10000);
-		map_lookup(pin_dir, "procs", pid, &p);
-	}
-	map_lookup(pin_dir, "settings", 0, &before);
+	ASSERT_EQ(wait_count(pin_dir, pid, OOMK_WRITES, 50, &p), 0, "50 writes counted");
+	map_lookup(pin_dir, PIN_SETTINGS, 0, &before);
 	ASSERT_EQ(kill(before.ticker_pid, SIGKILL), 0, "kill the ticker");
-	usleep(500000);
-	ASSERT_EQ(sh(out, sizeof(out), STATUS, pin_dir), 3, "status: degraded");
+	ASSERT_EQ(sh_until(out, sizeof(out), 3, STATUS, pin_dir), 3, "status: degraded");
 	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller install --pin-dir=%s", pin_dir), EXIT(0),
 		  "install restarts the ticker");
 	ASSERT_STR(out, "started a new one", "says so");
 	ASSERT_STR(out, "counters kept", "and that counters are kept");
 	ASSERT_EQ(sh(out, sizeof(out), STATUS, pin_dir), EXIT(0), "status: healthy");
-	map_lookup(pin_dir, "settings", 0, &after);
+	map_lookup(pin_dir, PIN_SETTINGS, 0, &after);
 	ASSERT_TRUE(after.ticker_pid != before.ticker_pid && ticker_alive(after.ticker_pid),
 		    "a new ticker");
-	ASSERT_EQ(map_lookup(pin_dir, "procs", pid, &p), 0, "still tracked");
+	ASSERT_EQ(map_lookup(pin_dir, PIN_PROCS, pid, &p), 0, "still tracked");
 	ASSERT_EQ(p.count[OOMK_WRITES], 50, "counter kept");
-	ASSERT_EQ(open_gate(pin_dir), 0, "gate opens");
 	ASSERT_EQ(wait_child(spawn("oomp_test_writes", NULL), 5000), KILLED, "enforcing");
 }
 
@@ -158,14 +153,14 @@ static void test_no_rand(const char *pin_dir)
 {
 	char out[2048];
 
-	if (!ASSERT_EQ(install_gated(pin_dir, "--libc=/bin/true", NULL), EXIT(0), "install"))
+	if (!ASSERT_EQ(install_open(pin_dir, "--libc=/bin/true", NULL), EXIT(0),
+		       "install, the gate open"))
 		return;
 	ASSERT_EQ(sh(out, sizeof(out), STATUS, pin_dir), EXIT(0), "status: healthy");
 	ASSERT_STR(out, "rand() probed in: none", "status says no libc is probed");
 	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller-inspect --pin-dir=%s", pin_dir), EXIT(0),
 		  "inspect");
 	ASSERT_STR(out, "rand() probed in: none", "so does the inspector");
-	ASSERT_EQ(open_gate(pin_dir), 0, "gate opens");
 	ASSERT_EQ(wait_child(spawn("oomp_test_writes", NULL), 5000), KILLED, "writes still are");
 	ASSERT_EQ(wait_child(spawn("oomp_test_fds", NULL), 5000), KILLED, "fds still are");
 }
@@ -177,20 +172,22 @@ static void test_procs_full(const char *pin_dir)
 	pid_t pids[8];
 	int base;
 
-	if (!ASSERT_EQ(install_gated(pin_dir, "--max-procs=4", NULL), EXIT(0), "install"))
+	if (!ASSERT_EQ(install_closed(pin_dir, "--max-procs=4", NULL), EXIT(0), "install"))
 		return;
-	base = count_entries(pin_dir, "procs");
-	for (int i = 0; i < 8; i++)
+	base = count_entries(pin_dir, PIN_PROCS);
+	/* each is judged as exec renames it */
+	for (int i = 0; i < 8; i++) {
 		pids[i] = spawn("oomp_test_writes", "1", "60", NULL);
-	usleep(200000);
-	ASSERT_EQ(count_entries(pin_dir, "procs"), 4, "procs full");
-	ASSERT_EQ(map_lookup(pin_dir, "state", 0, &st), 0, "state");
+		ASSERT_EQ(wait_comm(pids[i], "oomp_test_write"), 0, "a candidate by its exec");
+	}
+	ASSERT_EQ(count_entries(pin_dir, PIN_PROCS), 4, "procs full");
+	ASSERT_EQ(map_lookup(pin_dir, PIN_STATE, 0, &st), 0, "state");
 	ASSERT_EQ(st.untracked, 4 + base, "the rest counted as untracked");
 	for (int i = 0; i < 8; i++)
 		kill(pids[i], SIGKILL);
 	for (int i = 0; i < 8; i++)
 		wait_child(pids[i], 1000);
-	ASSERT_EQ(count_entries(pin_dir, "procs"), base, "entries back to their baseline");
+	ASSERT_EQ(count_entries(pin_dir, PIN_PROCS), base, "entries back to their baseline");
 }
 
 /* A new process on an old pid starts from zero: 60 + 60 writes would reach 100. */
@@ -200,8 +197,7 @@ static void test_pid_reuse(const char *pin_dir)
 	pid_t old = -1, new = 0;
 	int fd;
 
-	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install") ||
-	    !ASSERT_EQ(open_gate(pin_dir), 0, "gate opens"))
+	if (!ASSERT_EQ(install_open(pin_dir, NULL), EXIT(0), "install, the gate open"))
 		return;
 	for (int try = 0; try < 5 && new != old; try++) {
 		old = spawn("oomp_test_writes", "60", NULL);
@@ -234,8 +230,7 @@ static void test_renames(const char *pin_dir)
 		{ { "oomp_first", "comm:by_comm" }, EXIT(0) },
 	};
 
-	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install") ||
-	    !ASSERT_EQ(open_gate(pin_dir), 0, "gate opens"))
+	if (!ASSERT_EQ(install_open(pin_dir, NULL), EXIT(0), "install, the gate open"))
 		return;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		pid_t pid = fork_child();
@@ -262,13 +257,19 @@ static void test_renames(const char *pin_dir)
 
 static void test_pin_modes(const char *pin_dir)
 {
-	static const char *const paths[] = { "",       "/links",	   "/progs",
-					     "/procs", "/settings",	   "/state",
-					     "/kills", "/links/oomk_fork", "/progs/oomk_fork" };
+	static const char *const paths[] = { "",
+					     "/" PIN_LINKS,
+					     "/" PIN_PROGS,
+					     "/" PIN_PROCS,
+					     "/" PIN_SETTINGS,
+					     "/" PIN_STATE,
+					     "/" PIN_KILLS,
+					     "/" PIN_LINKS "/oomk_fork",
+					     "/" PIN_PROGS "/oomk_fork" };
 	char path[256];
 	struct stat st;
 
-	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install"))
+	if (!ASSERT_EQ(install_closed(pin_dir, NULL), EXIT(0), "install"))
 		return;
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		snprintf(path, sizeof(path), "%s%s", pin_dir, paths[i]);
@@ -282,25 +283,30 @@ static void test_pin_modes(const char *pin_dir)
 static void test_spoofed_sysinfo(const char *pin_dir)
 {
 	struct oomk_state before, st;
+	siginfo_t ended = {};
 	pid_t pid;
 	int opened = 0;
 
+	/* a threshold a spoofed machine would be over */
 	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install") ||
-	    !ASSERT_EQ(wait_gate(pin_dir, 0, 2000), 0, "gate closed"))
+	    !ASSERT_EQ(wait_gate(pin_dir, 0, 10000), 0, "gate closed"))
 		return;
-	map_lookup(pin_dir, "state", 0, &before);
+	map_lookup(pin_dir, PIN_STATE, 0, &before);
 	pid = fork_child();
 	if (pid == 0) {
 		execl("/usr/bin/setpriv", "setpriv", "--reuid=65534", "--regid=65534",
 		      "--clear-groups", ".output/tests/oomp_test_spoof", "2", NULL);
 		_exit(127);
 	}
-	/* the spoofer runs for 2 s: watch the gate a little longer */
-	for (int i = 0; i < 125; i++) {
-		map_lookup(pin_dir, "state", 0, &st);
+	/* the gate at every reading while the spoofer runs, and at the one after */
+	while (!waitid(P_PID, pid, &ended, WEXITED | WNOHANG | WNOWAIT) && !ended.si_pid) {
+		map_lookup(pin_dir, PIN_STATE, 0, &st);
 		opened += st.gate;
 		usleep(20000);
 	}
+	ASSERT_EQ(wait_readings(pin_dir, 1), 0, "a reading after it");
+	map_lookup(pin_dir, PIN_STATE, 0, &st);
+	opened += st.gate;
 	ASSERT_EQ(wait_child(pid, 1000), EXIT(0), "the spoofer ran");
 	ASSERT_EQ(opened, 0, "the gate never opened");
 	ASSERT_TRUE(st.total == before.total && st.used < (1ULL << 40), "readings are real");
@@ -347,8 +353,7 @@ static void test_bystander_swarm(const char *pin_dir)
 	pid_t swarm[200], peer;
 	char port[16];
 
-	if (!ASSERT_EQ(install_gated(pin_dir, NULL), EXIT(0), "install") ||
-	    !ASSERT_EQ(open_gate(pin_dir), 0, "gate opens"))
+	if (!ASSERT_EQ(install_open(pin_dir, NULL), EXIT(0), "install, the gate open"))
 		return;
 	peer = start_peer(port, sizeof(port));
 	ASSERT_TRUE(peer > 0, "loopback TCP peer");
@@ -382,12 +387,12 @@ static void matching_itself(const char *pin_dir, const char *dir)
 			  dir, pin_dir),
 		       EXIT(0), "install matching itself"))
 		return;
-	usleep(500000);
+	ASSERT_EQ(wait_readings(pin_dir, 5), 0, "five readings, the gate open");
 	ASSERT_EQ(sh(out, sizeof(out), "%s/oomkiller status --pin-dir=%s", dir, pin_dir), EXIT(0),
 		  "status runs, ticker lives");
 	ASSERT_EQ(sh(out, sizeof(out), "%s/oomkiller-inspect --pin-dir=%s", dir, pin_dir), EXIT(0),
 		  "the inspector runs");
-	ASSERT_EQ(map_lookup(pin_dir, "state", 0, &st), 0, "state");
+	ASSERT_EQ(map_lookup(pin_dir, PIN_STATE, 0, &st), 0, "state");
 	ASSERT_EQ(st.kills, 0, "nothing killed");
 	ASSERT_EQ(sh(out, sizeof(out), "%s/oomkiller uninstall --pin-dir=%s", dir, pin_dir),
 		  EXIT(0), "uninstall runs");
@@ -405,9 +410,9 @@ static void test_protected(const char *pin_dir)
 		char name[64];
 
 		snprintf(name, sizeof(name), "--name=%.15s", i ? "kworker" : comm);
-		if (!ASSERT_EQ(install_gated(pin_dir, name, NULL), EXIT(0), name))
+		if (!ASSERT_EQ(install_closed(pin_dir, name, NULL), EXIT(0), name))
 			return;
-		sh(out, sizeof(out), "cat %s/links/oomk_judge_all", pin_dir);
+		sh(out, sizeof(out), "cat %s/" PIN_JUDGE_ALL, pin_dir);
 		ASSERT_TRUE(!out[0], "no candidate: neither init nor a kernel thread");
 		ASSERT_EQ(oomkiller(pin_dir, "uninstall", NULL), EXIT(0), "uninstall");
 	}
@@ -447,7 +452,7 @@ static void test_soak(const char *pin_dir)
 	fputs(out, stderr);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static const struct test tests[] = {
 		{ "bad_input", test_bad_input },
@@ -468,5 +473,5 @@ int main(void)
 		{},
 	};
 
-	return run_tests("test_reliability", tests);
+	return run_tests(argc, argv, tests);
 }

@@ -1,17 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The limits as the tools name, parse and print them, in the order of the OOMK_* constants. */
+/* Sizes, limits, kills and names as the tools print them. */
 #include <stddef.h>
 #include <stdio.h>
-#include "loader.h"
-
-const struct limit_desc limits[OOMK_NR_LIMITS] = {
-	[OOMK_FDS] = { "fds", "fds", "max-fds", false, 100 },
-	[OOMK_WRITES] = { "writes", "writes", "max-writes", false, 100 },
-	[OOMK_READ] = { "read", "read_bytes", "max-read", true, 10 * 1000 * 1000 },
-	[OOMK_THREADS] = { "threads", "threads", "max-threads", false, 100 },
-	[OOMK_RAND] = { "rand", "rand", "max-rand", false, 100 },
-	[OOMK_TCP] = { "tcp", "tcp_segs", "max-tcp-packets", false, 1000 },
-};
+#include "format.h"
+#include "options.h"
 
 /*
  * Exact where that reads well, in the units the options take: 10000000 -> "10MB", 10485760 ->
@@ -48,7 +40,7 @@ const char *fmt_size(__u64 bytes, char *buf, size_t len)
 /* A limit's value as its option takes it: bytes for read, a count for the others. */
 const char *fmt_limit(int limit, __u64 v, char *buf, size_t len)
 {
-	if (limits[limit].size)
+	if (limit_opt(limit)->type == OPT_SIZE)
 		return fmt_size(v, buf, len);
 	snprintf(buf, len, "%llu", (unsigned long long)v);
 	return buf;
@@ -64,7 +56,7 @@ const char *fmt_kill(const struct oomk_kill *k, char *buf, size_t len)
 		 !k->signal		 ? "dry run, would have signalled" :
 		 k->signal == SIGTERM_NR ? "sent SIGTERM to" :
 					   "killed",
-		 k->pid, k->comm, limits[limit].name,
+		 k->pid, k->comm, limit_opt(limit)->column,
 		 fmt_limit(limit, k->value, value, sizeof(value)),
 		 fmt_limit(limit, k->max, max, sizeof(max)), fmt_size(k->used, used, sizeof(used)),
 		 fmt_size(k->mem_threshold, threshold, sizeof(threshold)),
@@ -97,34 +89,10 @@ const char *fmt_limits(const struct oomk_settings *set, char *buf, size_t len)
 	for (int i = 0; i < OOMK_NR_LIMITS && n < len; i++) {
 		__u64 max = set->max[i];
 
-		n += snprintf(buf + n, len - n, "%s%s %s", i ? ", " : "", limits[i].name,
+		n += snprintf(buf + n, len - n, "%s%s %s", i ? ", " : "", limit_opt(i)->column,
 			      !(set->active & (1 << i)) ? "unavailable" :
 			      max			? fmt_limit(i, max, v, sizeof(v)) :
 							  "off");
 	}
-	return buf;
-}
-
-/*
- * Which path each part took on this kernel: "hooks sys_exit; si_meminfo sysinfo(2) at sys_exit;
- * kills of other tasks queued to the ticker; a dead leader's threads: none".
- */
-const char *fmt_paths(const struct oomk_settings *set, char *buf, size_t len)
-{
-	static const char *const meminfo[] = {
-		[OOMK_MEM_SYSCALL] = "sysinfo(2) at sys_exit",
-		[OOMK_MEM_FEXIT] = "fexit/si_meminfo",
-		[OOMK_MEM_KPROBE] = "kprobe/si_meminfo",
-	};
-
-	snprintf(buf, len, "counting at %s; si_meminfo by %s; other tasks signalled %s%s",
-		 set->hooks == OOMK_HOOKS_FEXIT ? "fexit (vfs_write, fd_install...)" :
-						  "tp_btf/sys_exit",
-		 set->backend < 3 ? meminfo[set->backend] : "?",
-		 set->features & OOMK_FEAT_SIGNAL_TASK ? "by BPF (bpf_send_signal_task)" :
-							 "by the ticker, as BPF queued",
-		 set->features & OOMK_FEAT_SIGNAL_TASK && !(set->features & OOMK_FEAT_TASK_ITER) ?
-			 ", not through a live thread when the leader exited" :
-			 "");
 	return buf;
 }

@@ -6,7 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include "loader.h"
+#include "pins.h"
+#include "snapshot.h"
 
 static __u64 clock_ns(clockid_t clock)
 {
@@ -69,7 +70,7 @@ static int read_libcs(int fd, struct snapshot *s)
 }
 
 enum { STATE, PROCS, KILLS, LIBCS, NR_MAPS };
-static const char *const map_names[NR_MAPS] = { "state", "procs", "kills", "libcs" };
+static const char *const map_names[NR_MAPS] = { PIN_STATE, PIN_PROCS, PIN_KILLS, PIN_LIBCS };
 
 /* 0, or -errno: -ENOENT nothing installed, -EACCES not root, -EPROTO another schema. */
 int snapshot_read(const char *pin_dir, struct snapshot *s)
