@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* What the C tests share: running binaries, waiting on them, RAM, and the pinned maps. */
+/* What the C tests share: running binaries, waiting on them, RAM, the pinned maps, cgroups. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <mntent.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
@@ -57,8 +59,11 @@ static void forget(pid_t pid)
 			kids[i] = 0;
 }
 
-/* argv[0] in a child; out_fd, err_fd: where its stdout and stderr go (-1: ours) */
-static pid_t exec_argv(char **argv, int out_fd, int err_fd)
+/*
+ * argv[0] in a child, in cgroup cg (NULL: ours) from before its exec; out_fd, err_fd: where
+ * its stdout and stderr go (-1: ours)
+ */
+static pid_t exec_in(const struct test_cg *cg, char **argv, int out_fd, int err_fd)
 {
 	pid_t pid = fork_child();
 
@@ -68,6 +73,10 @@ static pid_t exec_argv(char **argv, int out_fd, int err_fd)
 		dup2(out_fd, STDOUT_FILENO);
 	if (err_fd >= 0)
 		dup2(err_fd, STDERR_FILENO);
+	if (cg && cg_move(cg, 0)) {
+		fprintf(stderr, "into %s: %s\n", cg->path, strerror(errno));
+		_exit(126);
+	}
 	execv(argv[0], argv);
 	fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
@@ -84,8 +93,9 @@ static int collect(char **argv, int n, va_list ap)
 	return n;
 }
 
-/* ./oomkiller ARGS --pin-dir=PIN_DIR with its stdout silenced: its exit code */
-static int oomkiller_argv(const char *pin_dir, char **argv, int n, int err_fd)
+/* ./oomkiller ARGS --pin-dir=PIN_DIR in cgroup cg, its stdout silenced: its exit code */
+static int oomkiller_argv(const struct test_cg *cg, const char *pin_dir, char **argv, int n,
+			  int err_fd)
 {
 	int null = open("/dev/null", O_WRONLY | O_CLOEXEC), ret;
 	char pin[256];
@@ -93,7 +103,7 @@ static int oomkiller_argv(const char *pin_dir, char **argv, int n, int err_fd)
 	snprintf(pin, sizeof(pin), "--pin-dir=%s", pin_dir);
 	argv[n] = pin;
 	argv[n + 1] = NULL;
-	ret = wait_child(exec_argv(argv, null, err_fd), 30000);
+	ret = wait_child(exec_in(cg, argv, null, err_fd), 30000);
 	close(null);
 	return ret;
 }
@@ -107,7 +117,7 @@ int oomkiller(const char *pin_dir, ...)
 	va_start(ap, pin_dir);
 	n = collect(argv, 1, ap);
 	va_end(ap);
-	return oomkiller_argv(pin_dir, argv, n, -1);
+	return oomkiller_argv(NULL, pin_dir, argv, n, -1);
 }
 
 int oomkiller_stderr(const char *pin_dir, char *err, size_t len, ...)
@@ -119,24 +129,43 @@ int oomkiller_stderr(const char *pin_dir, char *err, size_t len, ...)
 	va_start(ap, len);
 	n = collect(argv, 1, ap);
 	va_end(ap);
-	ret = oomkiller_argv(pin_dir, argv, n, fd);
+	ret = oomkiller_argv(NULL, pin_dir, argv, n, fd);
 	n = pread(fd, err, len - 1, 0);
 	err[n > 0 ? n : 0] = '\0';
 	close(fd);
 	return ret;
 }
 
-pid_t spawn(const char *prog, ...)
+static pid_t vspawn(const struct test_cg *cg, const char *prog, va_list ap)
 {
 	char *argv[MAX_ARGS], path[256];
-	va_list ap;
 
 	snprintf(path, sizeof(path), "%s%s", strchr(prog, '/') ? "" : ".output/tests/", prog);
 	argv[0] = path;
-	va_start(ap, prog);
 	collect(argv, 1, ap);
+	return exec_in(cg, argv, -1, -1);
+}
+
+pid_t spawn(const char *prog, ...)
+{
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, prog);
+	pid = vspawn(NULL, prog, ap);
 	va_end(ap);
-	return exec_argv(argv, -1, -1);
+	return pid;
+}
+
+pid_t spawn_in(const struct test_cg *cg, const char *prog, ...)
+{
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, prog);
+	pid = vspawn(cg, prog, ap);
+	va_end(ap);
+	return pid;
 }
 
 static int decode(int status)
@@ -162,6 +191,9 @@ int wait_child(pid_t pid, int timeout_ms)
 
 	int ret = TIMED_OUT;
 
+	/* a fork that failed: never waitpid() or kill() -1, which mean every process */
+	if (pid <= 0)
+		return ret;
 	for (int waited = 0; waited <= timeout_ms; waited++) {
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			ret = decode(status);
@@ -375,6 +407,17 @@ int sh_until(char *out, size_t len, int rc, const char *fmt, ...)
 	return ret;
 }
 
+bool logged_kill(const char *pin_dir, pid_t pid, const char *limit, int value)
+{
+	char out[4096];
+
+	return !sh(out, sizeof(out),
+		   "./oomkiller-inspect --pin-dir=%s --json | jq -en 'input | .kills | "
+		   "map(select(.pid == %d)) | length == 1 and .[0].limit == \"%s\" and "
+		   "(%d == 0 or .[0].value == %d)'",
+		   pin_dir, pid, limit, value, value);
+}
+
 int pinned_fd(const char *pin_dir, const char *map)
 {
 	char path[256];
@@ -480,16 +523,243 @@ int count_fds(pid_t pid)
 	return n;
 }
 
-int wait_gate(const char *pin_dir, __u32 gate, int timeout_ms)
+const char *table_row(const char *table, pid_t pid, char *line, size_t len)
+{
+	const char *l;
+	char key[16];
+
+	snprintf(key, sizeof(key), "\n%7d ", pid);
+	l = strstr(table, key);
+	snprintf(line, len, "%.*s", l ? (int)strcspn(l + 1, "\n") : 0, l ? l + 1 : "");
+	return l;
+}
+
+/* The hierarchy of the test cgroups: where it is mounted, and its version (0: none found). */
+static struct {
+	char root[128];
+	int version;
+	bool looked;
+	bool enabled; /* we turned the memory controller on in the v2 root's subtree_control */
+} hier;
+/* the cgroups made and not removed yet, oldest first */
+#define MAX_CGROUPS 16
+static char made[MAX_CGROUPS][256];
+
+/* The word word is one of the space-separated words of file's first line. */
+static bool has_word(const char *file, const char *word)
+{
+	char line[512], *w, *save = NULL;
+	bool found = false;
+	FILE *f = fopen(file, "re");
+
+	if (!f)
+		return false;
+	if (fgets(line, sizeof(line), f))
+		for (w = strtok_r(line, " \n", &save); w && !found;
+		     w = strtok_r(NULL, " \n", &save))
+			found = !strcmp(w, word);
+	fclose(f);
+	return found;
+}
+
+int cg_version(void)
+{
+	char controllers[256];
+	struct mntent *m;
+	FILE *f;
+
+	if (hier.looked)
+		return hier.version;
+	hier.looked = true;
+	f = setmntent("/proc/self/mounts", "re");
+	while (f && (m = getmntent(f))) {
+		snprintf(controllers, sizeof(controllers), "%s/cgroup.controllers", m->mnt_dir);
+		/* v2 wins: where memory is on v2 the policy means v2, as the product does */
+		if (!strcmp(m->mnt_type, "cgroup2") && has_word(controllers, "memory")) {
+			snprintf(hier.root, sizeof(hier.root), "%s", m->mnt_dir);
+			hier.version = 2;
+			break;
+		}
+		if (!strcmp(m->mnt_type, "cgroup") && hasmntopt(m, "memory")) {
+			snprintf(hier.root, sizeof(hier.root), "%s", m->mnt_dir);
+			hier.version = 1;
+		}
+	}
+	if (f)
+		endmntent(f);
+	return hier.version;
+}
+
+int cg_make(struct test_cg *cg, const struct test_cg *parent, const char *name)
+{
+	int i = 0, n;
+
+	if (!cg_version())
+		return -ENOENT;
+	if (parent)
+		n = snprintf(cg->path, sizeof(cg->path), "%s/%s", parent->path, name);
+	else
+		n = snprintf(cg->path, sizeof(cg->path), "%s/oomk-test-%d-%s", hier.root, getpid(),
+			     name);
+	if (n >= (int)sizeof(cg->path))
+		return -ENAMETOOLONG;
+	cg->rel = cg->path + strlen(hier.root) + 1;
+	while (i < MAX_CGROUPS && made[i][0])
+		i++;
+	if (i == MAX_CGROUPS)
+		return -ENOSPC;
+	if (mkdir(cg->path, 0755))
+		return -errno;
+	snprintf(made[i], sizeof(made[i]), "%s", cg->path);
+	return 0;
+}
+
+/* Writes text to file: 0, or -errno. */
+static int write_file(const char *file, const char *text)
+{
+	int fd = open(file, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int cg_move(const struct test_cg *cg, pid_t pid)
+{
+	char file[300], text[16];
+
+	snprintf(file, sizeof(file), "%s/cgroup.procs", cg->path);
+	snprintf(text, sizeof(text), "%d", pid ?: getpid());
+	return write_file(file, text);
+}
+
+bool cg_holds(const struct test_cg *cg, pid_t pid)
+{
+	char file[64], line[512], want[300];
+	bool found = false;
+	FILE *f;
+
+	snprintf(file, sizeof(file), "/proc/%d/cgroup", pid);
+	snprintf(want, sizeof(want), "/%s\n", cg->rel);
+	f = fopen(file, "re");
+	/* "0::/PATH" on v2; on v1 "N:CONTROLLERS:/PATH", memory among the controllers */
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		char *ctl = strchr(line, ':'), *path = ctl ? strchr(ctl + 1, ':') : NULL;
+
+		if (!path || (hier.version == 2) != (path == ctl + 1))
+			continue;
+		*path = '\0';
+		if (hier.version == 1 && !strstr(ctl + 1, "memory"))
+			continue;
+		found = !strcmp(path + 1, want);
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+int cg_limit(const struct test_cg *cg, bool high, __u64 bytes)
+{
+	char file[300], text[32], parent[300];
+	const char *name = hier.version == 1 ? "memory.limit_in_bytes" :
+			   high		     ? "memory.high" :
+					       "memory.max";
+	int err, len = strrchr(cg->path, '/') - cg->path;
+
+	if (high && hier.version == 1)
+		return -EOPNOTSUPP;
+	snprintf(file, sizeof(file), "%s/%s", cg->path, name);
+	snprintf(text, sizeof(text), "%llu", (unsigned long long)bytes);
+	/*
+	 * On v2 a cgroup has memory files once its parent hands the controller down, which a
+	 * parent holding processes cannot: only cgroups that are given limits ask for it.
+	 */
+	if (hier.version == 2 && access(file, F_OK)) {
+		snprintf(parent, sizeof(parent), "%.*s/cgroup.subtree_control", len, cg->path);
+		err = write_file(parent, "+memory");
+		if (err)
+			return err;
+		/* the root's is the system's: handed back once the test cgroups are gone */
+		hier.enabled |= len == (int)strlen(hier.root);
+	}
+	return write_file(file, text);
+}
+
+int cg_count(const struct test_cg *cg)
+{
+	char file[300], line[32];
+	int n = 0;
+	FILE *f;
+
+	snprintf(file, sizeof(file), "%s/cgroup.procs", cg->path);
+	f = fopen(file, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n;
+}
+
+__u64 cg_usage(const struct test_cg *cg)
+{
+	char file[300];
+	unsigned long long n = 0;
+	FILE *f;
+
+	snprintf(file, sizeof(file), "%s/%s", cg->path,
+		 hier.version == 1 ? "memory.usage_in_bytes" : "memory.current");
+	f = fopen(file, "re");
+	if (f && fscanf(f, "%llu", &n) != 1)
+		n = 0;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+void cg_cleanup(void)
+{
+	char root[300];
+
+	for (int i = MAX_CGROUPS - 1; i >= 0; i--) {
+		if (!made[i][0])
+			continue;
+		/* its last processes (a ticker that uninstall killed) may still be exiting */
+		for (int waited = 0; rmdir(made[i]) && errno == EBUSY && waited < 3000;
+		     waited += 10)
+			usleep(10000);
+		if (!access(made[i], F_OK))
+			fprintf(stderr, "  cgroup %s: cannot remove it: %s\n", made[i],
+				strerror(errno));
+		made[i][0] = '\0';
+	}
+	if (hier.enabled) {
+		snprintf(root, sizeof(root), "%s/cgroup.subtree_control", hier.root);
+		write_file(root, "-memory");
+		hier.enabled = false;
+	}
+}
+
+/* a reading whose gate bits of mask are want */
+static int wait_gate_bits(const char *pin_dir, __u32 mask, __u32 want, int timeout_ms)
 {
 	struct oomk_state st;
 
 	for (int waited = 0; waited <= timeout_ms; waited += 10) {
-		if (!map_lookup(pin_dir, PIN_STATE, 0, &st) && st.readings && st.gate == gate)
+		if (!map_lookup(pin_dir, PIN_STATE, 0, &st) && st.readings &&
+		    (st.gate & mask) == want)
 			return 0;
 		usleep(10000);
 	}
 	return -ETIMEDOUT;
+}
+
+int wait_gate(const char *pin_dir, __u32 gate, int timeout_ms)
+{
+	return wait_gate_bits(pin_dir, OOMK_GATE_RAM | gate, gate, timeout_ms);
 }
 
 /*
@@ -508,13 +778,13 @@ static void settle(void)
 	released = 0;
 }
 
-/* ./oomkiller install --tick=100, the gate at threshold (bytes of RAM used), ARGS. */
-static int install_at(const char *pin_dir, __u64 threshold, va_list ap)
+/* ./oomkiller install --tick=100, the gate at threshold (bytes of RAM used), ARGS, in cg. */
+static int install_at(const struct test_cg *cg, const char *pin_dir, __u64 threshold, va_list ap)
 {
 	char arg[64], *argv[MAX_ARGS] = { "./oomkiller", "install", arg, "--tick=100" };
 
 	snprintf(arg, sizeof(arg), "--mem-threshold=%llu", (unsigned long long)threshold);
-	return oomkiller_argv(pin_dir, argv, collect(argv, 4, ap), -1);
+	return oomkiller_argv(cg, pin_dir, argv, collect(argv, 4, ap), -1);
 }
 
 int install_gated(const char *pin_dir, ...)
@@ -524,7 +794,7 @@ int install_gated(const char *pin_dir, ...)
 
 	settle();
 	va_start(ap, pin_dir);
-	ret = install_at(pin_dir, ram_used() + GATE_MARGIN, ap);
+	ret = install_at(NULL, pin_dir, ram_used() + GATE_MARGIN, ap);
 	va_end(ap);
 	return ret;
 }
@@ -535,7 +805,7 @@ int install_closed(const char *pin_dir, ...)
 	int ret;
 
 	va_start(ap, pin_dir);
-	ret = install_at(pin_dir, GATE_NEVER, ap);
+	ret = install_at(NULL, pin_dir, GATE_NEVER, ap);
 	va_end(ap);
 	return ret;
 }
@@ -546,9 +816,20 @@ int install_open(const char *pin_dir, ...)
 	int ret;
 
 	va_start(ap, pin_dir);
-	ret = install_at(pin_dir, 0, ap);
+	ret = install_at(NULL, pin_dir, 0, ap);
 	va_end(ap);
-	return ret ?: wait_gate(pin_dir, 1, 10000) ? -ETIMEDOUT : 0;
+	return ret ?: wait_gate(pin_dir, OOMK_GATE_RAM, 10000) ? -ETIMEDOUT : 0;
+}
+
+int install_open_in(const struct test_cg *cg, const char *pin_dir, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, pin_dir);
+	ret = install_at(cg, pin_dir, 0, ap);
+	va_end(ap);
+	return ret ?: wait_gate(pin_dir, OOMK_GATE_RAM, 10000) ? -ETIMEDOUT : 0;
 }
 
 /* A reading of si_meminfo taken from now on: 0 and it in st, or -ETIMEDOUT. */
@@ -611,9 +892,10 @@ int open_gate(const char *pin_dir)
 	snprintf(arg, sizeof(arg), "--mem-threshold=%llu",
 		 (unsigned long long)(ram_used() + GATE_MARGIN / 4));
 	err = oomkiller(pin_dir, "config", arg, NULL) ? -EINVAL : 0;
-	for (int i = 0; !err && i < GATE_HOLDS && !st.gate; i++)
+	/* the RAM gate, whatever the other gates (--gate) say */
+	for (int i = 0; !err && i < GATE_HOLDS && !(st.gate & OOMK_GATE_RAM); i++)
 		err = hold_gate_ram(pin_dir) ?: fresh_reading(pin_dir, &st);
-	if (!err && !st.gate)
+	if (!err && !(st.gate & OOMK_GATE_RAM))
 		err = -ENOMEM;
 	if (err)
 		fprintf(stderr, "  open_gate: %s: %s, reading %llu, used now %llu\n",
@@ -740,6 +1022,7 @@ int run_tests(int argc, char **argv, const struct test *tests)
 		release_gate_ram();
 		if (!access(pin_dir, F_OK))
 			oomkiller(pin_dir, "uninstall", NULL);
+		cg_cleanup();
 		if (!test_ok) {
 			printf("FAIL %s\n", t->name);
 			failed++;

@@ -100,6 +100,9 @@ int sh(char *out, size_t len, const char *fmt, ...); /* /bin/sh -c: its stdout, 
 /* sh() again until it exits rc, or 10 s went by: the last exit code */
 int sh_until(char *out, size_t len, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* the kill log holds one entry for pid: a kill for limit, at value (0: any value); false when
+ * the inspector prints nothing (jq 1.6's -e alone would say true) */
+bool logged_kill(const char *pin_dir, pid_t pid, const char *limit, int value);
 int pinned_fd(const char *pin_dir, const char *map);
 int map_lookup(const char *pin_dir, const char *map, __u32 key, void *value);
 /* procs has an entry for pid in state (OOMK_OVER...): 0, or -ETIMEDOUT */
@@ -108,6 +111,8 @@ static inline int wait_over(const char *pin_dir, pid_t pid, struct oomk_proc *p)
 {
 	return wait_state(pin_dir, pid, OOMK_OVER, p);
 }
+/* a reading with the RAM gate open (gate has OOMK_GATE_RAM) or closed, and the other gates
+ * that gate has open: the gates that it has not (--gate psi...) are not looked at */
 int wait_gate(const char *pin_dir, __u32 gate, int timeout_ms);
 /*
  * The gate in the tests: install_open() opens it at the first reading (a threshold of 0), for
@@ -119,6 +124,9 @@ int wait_gate(const char *pin_dir, __u32 gate, int timeout_ms);
 int install_open(const char *pin_dir, ...); /* and a reading found the gate open */
 int install_closed(const char *pin_dir, ...);
 int install_gated(const char *pin_dir, ...);
+struct test_cg;
+/* install_open(), run in cgroup cg: the ticker it starts is there too */
+int install_open_in(const struct test_cg *cg, const char *pin_dir, ...);
 int open_gate(const char *pin_dir);
 int close_gate(const char *pin_dir); /* the threshold out of reach, RAM let go, a reading */
 int hold_gate_ram(const char *pin_dir); /* RAM used over the threshold, as sysinfo(2) says */
@@ -135,5 +143,29 @@ int wait_count(const char *pin_dir, pid_t pid, int limit, __u64 min, struct oomk
 int wait_readings(const char *pin_dir, int n); /* n more readings of si_meminfo */
 int wait_comm(pid_t pid, const char *comm); /* pid's name is comm, zombie or not */
 int count_fds(pid_t pid); /* descriptors pid has open, as /proc says */
+/* the row of pid in oomkiller-inspect's table: where it starts (NULL: none), a copy in line */
+const char *table_row(const char *table, pid_t pid, char *line, size_t len);
+
+/*
+ * Cgroups of the test's own, oomk-test-PID-NAME and below, in the hierarchy the policy means:
+ * cgroup v2 where the memory controller is on v2, else the v1 memory hierarchy. run_tests()
+ * removes them after each test, once their processes are gone.
+ */
+struct test_cg {
+	char path[256]; /* its directory */
+	const char *rel; /* its path below the hierarchy's mount, as --cgroup takes it */
+};
+
+int cg_version(void); /* of that hierarchy: 2, 1, or 0 where no hierarchy has memory */
+/* makes NAME below parent (NULL: oomk-test-PID-NAME at the top): 0, or -errno */
+int cg_make(struct test_cg *cg, const struct test_cg *parent, const char *name);
+int cg_move(const struct test_cg *cg, pid_t pid); /* pid (0: the caller) into cg */
+bool cg_holds(const struct test_cg *cg, pid_t pid); /* pid is in cg, as /proc says */
+int cg_count(const struct test_cg *cg); /* processes in cg (not below it), or -errno */
+/* memory.max (v1 memory.limit_in_bytes), or with high memory.high (v2 only): 0, or -errno */
+int cg_limit(const struct test_cg *cg, bool high, __u64 bytes);
+__u64 cg_usage(const struct test_cg *cg); /* memory.current, v1 memory.usage_in_bytes */
+pid_t spawn_in(const struct test_cg *cg, const char *prog, ...); /* spawn(), in cg */
+void cg_cleanup(void); /* every cgroup made, removed once empty, newest first */
 
 #endif /* __TEST_H */

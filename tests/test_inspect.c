@@ -9,18 +9,6 @@
 
 #define INSPECT "./oomkiller-inspect --pin-dir=%s"
 
-/* The table row of pid, as oomkiller-inspect prints it: where it starts, a copy in line. */
-static const char *row(const char *table, pid_t pid, char *line, size_t len)
-{
-	const char *l;
-	char key[16];
-
-	snprintf(key, sizeof(key), "\n%7d ", pid);
-	l = strstr(table, key);
-	snprintf(line, len, "%.*s", l ? (int)strcspn(l + 1, "\n") : 0, l ? l + 1 : "");
-	return l;
-}
-
 static void test_table_and_json(const char *pin_dir)
 {
 	char out[8192], line[256];
@@ -38,10 +26,10 @@ static void test_table_and_json(const char *pin_dir)
 	ASSERT_EQ(sh(out, sizeof(out), INSPECT, pin_dir), EXIT(0), "inspect");
 	ASSERT_STR(out, "gate closed", "header: gate closed");
 	ASSERT_STR(out, "\ntracked ", "header: tracked");
-	below_row = row(out, below, line, sizeof(line));
+	below_row = table_row(out, below, line, sizeof(line));
 	ASSERT_STR(line, " 50 ", "the one below: 50 writes");
 	ASSERT_STR(line, " ok", "the one below: ok");
-	over_row = row(out, over, line, sizeof(line));
+	over_row = table_row(out, over, line, sizeof(line));
 	ASSERT_STR(line, " 150 ", "the one over: 150 writes");
 	ASSERT_STR(line, " over:writes", "the one over: over:writes");
 	ASSERT_TRUE(over_row && over_row < below_row, "nearest to a limit first");

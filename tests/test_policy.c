@@ -45,17 +45,6 @@ static bool enforcing(const char *pin_dir)
 	return ASSERT_EQ(install_open(pin_dir, NULL), EXIT(0), "install, the gate open");
 }
 
-/* The kill log holds one entry for pid: a kill for limit, at value (0: any value). */
-static bool logged_kill(const char *pin_dir, pid_t pid, const char *limit, int value)
-{
-	char out[4096];
-
-	return !sh(out, sizeof(out),
-		   KILLS " | map(select(.pid == %d)) | length == 1 and .[0].limit == \"%s\" and "
-			 "(%d == 0 or .[0].value == %d)'",
-		   pin_dir, pid, limit, value, value);
-}
-
 /* The signals the kill log holds for pid, oldest first, are those of the jq array signals. */
 static bool logged_signals(const char *pin_dir, pid_t pid, const char *signals)
 {
