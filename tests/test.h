@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <linux/types.h>
 #include "oomkiller.h"
+#include "common.h"
 #include "pins.h"
 
 extern bool test_ok;

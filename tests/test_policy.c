@@ -33,11 +33,10 @@
 #define IPPROTO_MPTCP 262
 #endif
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define INSPECT	      "./oomkiller-inspect --pin-dir=%s"
-#define STATUS	      "./oomkiller status --pin-dir=%s"
-#define KILLS	      INSPECT " --json | jq -e '.kills"
-#define SETTING	      "./oomkiller config --pin-dir=%s --json | jq -e '"
+#define INSPECT "./oomkiller-inspect --pin-dir=%s"
+#define STATUS	"./oomkiller status --pin-dir=%s"
+#define KILLS	INSPECT " --json | jq -e '.kills"
+#define SETTING "./oomkiller config --pin-dir=%s --json | jq -e '"
 
 /* Installed with the default limits, the gate open: what most items start from. */
 static bool enforcing(const char *pin_dir)
