@@ -429,16 +429,31 @@ static void test_sample_conf(const char *pin_dir)
 	check(SAMPLE_CONF, check_sample_conf, "max-fds", "max-fxs");
 }
 
-int main(int argc, char **argv)
+/*
+ * Every default of the table is a value its option takes, and opts_defaults() sets it: it
+ * reads back as itself.
+ */
+static void test_table_defaults(const char *pin_dir)
 {
-	static const struct test tests[] = {
-		{ "man_oomkiller", test_man_oomkiller },
-		{ "man_inspect", test_man_inspect },
-		{ "readme", test_readme },
-		{ "completion", test_completion },
-		{ "sample_conf", test_sample_conf },
-		{},
-	};
+	char why[256], text[64];
+	struct opts o = {};
 
-	return run_tests(argc, argv, tests);
+	for (int i = 0; i < nr_options; i++) {
+		const struct opt *row = &options[i];
+
+		if (!row->def)
+			continue;
+		why[0] = '\0';
+		ASSERT_EQ(opt_set(&o, row, row->def, why, sizeof(why)), 0, row->name);
+		ASSERT_STR(why, "", row->name);
+	}
+	opts_defaults(&o);
+	ASSERT_EQ(o.given, 0, "the defaults are given by no source");
+	for (int i = 0; i < nr_options; i++)
+		if (options[i].def)
+			ASSERT_STR(opt_text(&o, &options[i], 0, text, sizeof(text)) ?: "",
+				   options[i].def, options[i].name);
 }
+
+TEST_MAIN(TEST(table_defaults), TEST(man_oomkiller), TEST(man_inspect), TEST(readme),
+	  TEST(completion), TEST(sample_conf))
