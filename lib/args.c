@@ -95,20 +95,29 @@ static void print_wrapped(FILE *f, const char *words, int col, int indent)
 	fputc('\n', f);
 }
 
-static void print_row(FILE *f, const struct opt *row)
+/* "--max-fds=N", "--dry-run[=yes|no]", "-v, --verbose": the option as --help and man show it */
+const char *opt_synopsis(const struct opt *row, char *buf, size_t len)
 {
-	char left[64], mv[64], text[256];
+	char mv[64];
 	int n = 0;
 
 	if (row->short_name)
-		n = snprintf(left, sizeof(left), "-%c, ", row->short_name);
-	n += snprintf(left + n, sizeof(left) - n, "--%s", row->name);
+		n = snprintf(buf, len, "-%c, ", row->short_name);
+	n += snprintf(buf + n, len - n, "--%s", row->name);
 	if (row->type >= OPT_YESNO && row->type <= OPT_FILE)
-		snprintf(left + n, sizeof(left) - n, row->bare ? "[=%s]" : "=%s",
+		snprintf(buf + n, len - n, row->bare ? "[=%s]" : "=%s",
 			 metavar(row, mv, sizeof(mv)));
+	return buf;
+}
+
+static void print_row(FILE *f, const struct opt *row)
+{
+	char left[64], text[256];
+	int n;
+
 	snprintf(text, sizeof(text), "%s%s%s%s", row->help, row->def ? " (" : "", row->def ?: "",
 		 row->def ? ")" : "");
-	n = fprintf(f, "  %-22s  ", left);
+	n = fprintf(f, "  %-22s  ", opt_synopsis(row, left, sizeof(left)));
 	print_wrapped(f, text, n, 26);
 }
 

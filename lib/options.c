@@ -12,16 +12,29 @@
 #define FIELD(member) \
 	.off = offsetof(struct opts, member), .size = sizeof(((struct opts *)0)->member)
 
+/* A row: one option. The kinds below set what rows of a kind share. */
+#define OPTION(...)         \
+	{                   \
+		__VA_ARGS__ \
+	}
+
 /* A policy option: install and run take it, config changes it live, the config file has it. */
-#define POLICY(...) .cmds = CMD_POLICY, .group = GROUP_POLICY, .flags = OPTF_CONF, __VA_ARGS__
+#define POLICY(...) \
+	OPTION(.cmds = CMD_POLICY, .group = GROUP_POLICY, .flags = OPTF_CONF, __VA_ARGS__)
 
 /* A limit: a counter per process, --max-NAME; its column, and its counter's key in JSON. */
-#define LIMIT(_name, _limit, _column, _counter, _type, _def, _help)                       \
-	{                                                                                 \
-		POLICY(.name = _name, .type = _type, .def = _def, .help = _help,          \
-		       FIELD(set.max[_limit]), .json = "max_" _column, .column = _column, \
-		       .counter = _counter, .limit = _limit)                              \
-	}
+#define LIMIT(_name, _limit, _column, _counter, _type, _def, _help)                              \
+	POLICY(.name = _name, .type = _type, .def = _def, .help = _help, FIELD(set.max[_limit]), \
+	       .json = "max_" _column, .column = _column, .counter = _counter, .limit = _limit)
+
+/* How the policy is loaded: install and run take it, the config file has it. */
+#define LOAD(...) OPTION(.cmds = CMD_LOAD, .group = GROUP_LOAD, .flags = OPTF_CONF, __VA_ARGS__)
+
+/* What the output shows, and how. */
+#define OUTPUT(...) OPTION(.group = GROUP_OUTPUT, __VA_ARGS__)
+
+/* Every command's. */
+#define COMMON(...) OPTION(.cmds = CMD_ALL, .group = GROUP_COMMON, __VA_ARGS__)
 
 static const struct choice actions[] = {
 	{ "kill", OOMK_ACTION_KILL },
@@ -53,16 +66,16 @@ static const struct choice sorts[] = {
 };
 
 const struct opt options[] = {
-	{ POLICY(.name = "mem-threshold", .type = OPT_SIZE, .def = "1GB",
-		 .help = "kill nothing below this much RAM used", FIELD(set.mem_threshold),
-		 .json = "mem_threshold") },
-	{ POLICY(.name = "name", .type = OPT_NAMES, .metavar = "SUBSTR", .def = "oomp",
-		 .help = "candidates' names contain SUBSTR, 1 to 15 bytes; "
-			 "up to " STR(OOMK_PATTERNS) " times",
-		 FIELD(set.name), .count = OOMK_PATTERNS, .json = "name") },
-	{ POLICY(.name = "exclude", .type = OPT_NAMES, .metavar = "SUBSTR",
-		 .help = "names containing SUBSTR are never candidates; up to " STR(OOMK_PATTERNS),
-		 FIELD(set.exclude), .count = OOMK_PATTERNS, .json = "exclude") },
+	POLICY(.name = "mem-threshold", .type = OPT_SIZE, .def = "1GB",
+	       .help = "kill nothing below this much RAM used", FIELD(set.mem_threshold),
+	       .json = "mem_threshold"),
+	POLICY(.name = "name", .type = OPT_NAMES, .metavar = "SUBSTR", .def = "oomp",
+	       .help = "candidates' names contain SUBSTR, 1 to 15 bytes; up to " STR(
+		       OOMK_PATTERNS) " times",
+	       FIELD(set.name), .count = OOMK_PATTERNS, .json = "name"),
+	POLICY(.name = "exclude", .type = OPT_NAMES, .metavar = "SUBSTR",
+	       .help = "names containing SUBSTR are never candidates; up to " STR(OOMK_PATTERNS),
+	       FIELD(set.exclude), .count = OOMK_PATTERNS, .json = "exclude"),
 	LIMIT("max-fds", OOMK_FDS, "fds", "fds", OPT_COUNT, "100", "file descriptors open at once"),
 	LIMIT("max-writes", OOMK_WRITES, "writes", "writes", OPT_COUNT, "100",
 	      "write calls on anything but a socket"),
@@ -73,128 +86,59 @@ const struct opt options[] = {
 	LIMIT("max-rand", OOMK_RAND, "rand", "rand", OPT_COUNT, "100", "calls of libc rand()"),
 	LIMIT("max-tcp-packets", OOMK_TCP, "tcp", "tcp_segs", OPT_COUNT, "1000",
 	      "TCP segments sent"),
-	{ POLICY(.name = "tick", .type = OPT_MS, .def = "1000",
-		 .help = "how often si_meminfo is read, and BPF sweeps", FIELD(set.tick_ms),
-		 .min = 1, .max = 3600 * 1000, .json = "tick_ms") },
-	{ POLICY(.name = "action", .type = OPT_CHOICE, .def = "kill",
-		 .help = "SIGKILL at once, or SIGTERM then SIGKILL after --grace",
-		 FIELD(set.action), .choices = actions, .json = "action") },
-	{ POLICY(.name = "grace", .type = OPT_MS, .def = "5000",
-		 .help = "from SIGTERM to SIGKILL with --action=term", FIELD(set.grace_ms),
-		 .max = 3600 * 1000, .json = "grace_ms") },
-	{ POLICY(.name = "dry-run", .type = OPT_YESNO, .def = "no", .bare = "yes",
-		 .help = "log every kill, signal nothing", FIELD(set.dry_run), .json = "dry_run") },
-	{ .name = "config",
-	  .type = OPT_FILE,
-	  .group = GROUP_POLICY,
-	  .cmds = CMD_POLICY,
-	  .help = "key = value lines, the options' names as keys (install and run: "
-		  "/etc/oomkiller.conf, if it exists)",
-	  FIELD(config) },
-	{ .name = "libc",
-	  .type = OPT_FILE,
-	  .group = GROUP_LOAD,
-	  .cmds = CMD_LOAD,
-	  .flags = OPTF_CONF,
-	  .help = "a libc whose rand() is counted from the start (oomkiller's own); the ticker "
-		  "adds every one candidates map",
-	  FIELD(libc) },
-	{ .name = "max-procs",
-	  .type = OPT_COUNT,
-	  .group = GROUP_LOAD,
-	  .cmds = CMD_LOAD,
-	  .flags = OPTF_CONF,
-	  .def = STR(OOMK_MAX_PROCS),
-	  .help = "candidates tracked at once",
-	  FIELD(max_procs),
-	  .min = 1,
-	  .max = 1 << 22 /* pid_max is at most 2^22 */ },
-	{ .name = "meminfo",
-	  .type = OPT_CHOICE,
-	  .group = GROUP_LOAD,
-	  .cmds = CMD_LOAD,
-	  .flags = OPTF_CONF,
-	  .metavar = "BACKEND",
-	  .def = "auto",
-	  .help = "who reads si_meminfo: fexit, kprobe or sysinfo; auto: the first this kernel "
-		  "allows",
-	  FIELD(set.backend),
-	  .choices = meminfos,
-	  .json = "backend" },
-	{ .name = "hooks",
-	  .type = OPT_CHOICE,
-	  .group = GROUP_LOAD,
-	  .cmds = CMD_LOAD,
-	  .flags = OPTF_CONF,
-	  .metavar = "WHERE",
-	  .def = "auto",
-	  .help = "where writes, reads and fds are counted: sys_exit, or fexit on the VFS where "
-		  "the kernel allows it; auto: sys_exit",
-	  FIELD(set.hooks),
-	  .choices = hooks,
-	  .json = "hooks" },
-	{ .name = "json",
-	  .type = OPT_FLAG,
-	  .group = GROUP_OUTPUT,
-	  .cmds = CMD_CONFIG | CMD_INSPECT,
-	  .help = "print one JSON document (config: the settings; the inspector: state, config, "
-		  "processes, kills)",
-	  FIELD(json) },
-	{ .name = "kills",
-	  .type = OPT_FLAG,
-	  .group = GROUP_OUTPUT,
-	  .cmds = CMD_INSPECT,
-	  .help = "only the kill log",
-	  FIELD(kills) },
-	{ .name = "sort",
-	  .type = OPT_CHOICE,
-	  .group = GROUP_OUTPUT,
-	  .cmds = CMD_INSPECT,
-	  .flags = OPTF_LIMIT,
-	  .metavar = "FIELD",
-	  .def = "nearest",
-	  .help = "the rows: nearest to a limit first, by pid, name, state, or a limit's column, "
-		  "largest first",
-	  FIELD(sort),
-	  .choices = sorts },
-	{ .name = "watch",
-	  .type = OPT_SECONDS,
-	  .group = GROUP_OUTPUT,
-	  .cmds = CMD_INSPECT,
-	  .metavar = "SEC",
-	  .bare = "1",
-	  .help = "show again every SEC seconds until Ctrl-C",
-	  FIELD(watch),
-	  .max = 3600 },
-	{ .name = "pin-dir",
-	  .type = OPT_STRING,
-	  .group = GROUP_COMMON,
-	  .cmds = CMD_ALL,
-	  .metavar = "PATH",
-	  .def = OOMK_PIN_DIR,
-	  .help = "where the pins live",
-	  FIELD(pin_dir) },
-	{ .name = "verbose",
-	  .short_name = 'v',
-	  .type = OPT_FLAG,
-	  .group = GROUP_COMMON,
-	  .cmds = CMD_ALL,
-	  .help = "libbpf's debug messages too",
-	  FIELD(verbose) },
-	{ .name = "version",
-	  .short_name = 'V',
-	  .type = OPT_VERSION,
-	  .group = GROUP_COMMON,
-	  .cmds = CMD_ALL,
-	  .help = "the version, the pin schema, what this kernel offers",
-	  FIELD(version) },
-	{ .name = "help",
-	  .short_name = 'h',
-	  .type = OPT_HELP,
-	  .group = GROUP_COMMON,
-	  .cmds = CMD_ALL,
-	  .help = "this help",
-	  FIELD(help) },
+	POLICY(.name = "tick", .type = OPT_MS, .def = "1000",
+	       .help = "how often si_meminfo is read, and BPF sweeps", FIELD(set.tick_ms), .min = 1,
+	       .max = 3600 * 1000, .json = "tick_ms"),
+	POLICY(.name = "action", .type = OPT_CHOICE, .def = "kill",
+	       .help = "SIGKILL at once, or SIGTERM then SIGKILL after --grace", FIELD(set.action),
+	       .choices = actions, .json = "action"),
+	POLICY(.name = "grace", .type = OPT_MS, .def = "5000",
+	       .help = "from SIGTERM to SIGKILL with --action=term", FIELD(set.grace_ms),
+	       .max = 3600 * 1000, .json = "grace_ms"),
+	POLICY(.name = "dry-run", .type = OPT_YESNO, .def = "no", .bare = "yes",
+	       .help = "log every kill, signal nothing", FIELD(set.dry_run), .json = "dry_run"),
+	/* not a key: a file does not name another */
+	OPTION(.name = "config", .type = OPT_FILE, .cmds = CMD_POLICY, .group = GROUP_POLICY,
+	       .help = "key = value lines, the options' names as keys (install and run: "
+		       "/etc/oomkiller.conf, if it exists)",
+	       FIELD(config)),
+	LOAD(.name = "libc", .type = OPT_FILE, .metavar = "PATH",
+	     .help = "a libc whose rand() is counted from the start (oomkiller's own); the ticker "
+		     "adds every one candidates map",
+	     FIELD(libc)),
+	LOAD(.name = "max-procs", .type = OPT_COUNT, .def = STR(OOMK_MAX_PROCS),
+	     .help = "candidates tracked at once", FIELD(max_procs), .min = 1,
+	     .max = 1 << 22 /* pid_max is at most 2^22 */),
+	LOAD(.name = "meminfo", .type = OPT_CHOICE, .metavar = "BACKEND", .def = "auto",
+	     .help = "who reads si_meminfo: fexit, kprobe or sysinfo; auto: the first this kernel "
+		     "allows",
+	     FIELD(set.backend), .choices = meminfos, .json = "backend"),
+	LOAD(.name = "hooks", .type = OPT_CHOICE, .metavar = "WHERE", .def = "auto",
+	     .help = "where writes, reads and fds are counted: sys_exit, or fexit on the VFS where "
+		     "the kernel allows it; auto: sys_exit",
+	     FIELD(set.hooks), .choices = hooks, .json = "hooks"),
+	OUTPUT(.name = "json", .type = OPT_FLAG, .cmds = CMD_CONFIG | CMD_INSPECT,
+	       .help = "print one JSON document (config: the settings; the inspector: state, "
+		       "config, processes, kills); errors too",
+	       FIELD(json)),
+	OUTPUT(.name = "kills", .type = OPT_FLAG, .cmds = CMD_INSPECT, .help = "only the kill log",
+	       FIELD(kills)),
+	OUTPUT(.name = "sort", .type = OPT_CHOICE, .cmds = CMD_INSPECT, .flags = OPTF_LIMIT,
+	       .metavar = "FIELD", .def = "nearest",
+	       .help = "the rows: nearest to a limit first, by pid, name, state, or a limit's "
+		       "column, largest first",
+	       FIELD(sort), .choices = sorts),
+	OUTPUT(.name = "watch", .type = OPT_SECONDS, .cmds = CMD_INSPECT, .metavar = "SEC",
+	       .bare = "1", .help = "show again every SEC seconds until Ctrl-C", FIELD(watch),
+	       .max = 3600),
+	COMMON(.name = "pin-dir", .type = OPT_STRING, .metavar = "PATH", .def = OOMK_PIN_DIR,
+	       .help = "where the pins live", FIELD(pin_dir)),
+	COMMON(.name = "verbose", .short_name = 'v', .type = OPT_FLAG,
+	       .help = "libbpf's debug messages too", FIELD(verbose)),
+	COMMON(.name = "version", .short_name = 'V', .type = OPT_VERSION,
+	       .help = "the version, the pin schema, what this kernel offers", FIELD(version)),
+	COMMON(.name = "help", .short_name = 'h', .type = OPT_HELP, .help = "this help",
+	       FIELD(help)),
 };
 
 const int nr_options = ARRAY_SIZE(options);

@@ -122,6 +122,7 @@ void opts_merge(struct opts *dst, const struct opts *src);
 bool opts_changes(const struct opts *o); /* a source gave a config file's key */
 void opts_free(struct opts *o);
 void opts_usage(FILE *f, const struct command *cmd);
+const char *opt_synopsis(const struct opt *row, char *buf, size_t len);
 int bad_usage(const struct command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

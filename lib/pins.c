@@ -21,7 +21,10 @@ int pinned_map(const char *pin_dir, const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Reads the pinned settings: -EPROTO for a layout other than this build's (OOMK_SCHEMA). */
+/*
+ * Reads the pinned settings: -EPROTO for a layout other than this build's (OOMK_SCHEMA),
+ * -ENODATA when the installer has not written them yet (or stopped before it did).
+ */
 int pinned_settings(const char *pin_dir, struct oomk_settings *set)
 {
 	struct bpf_map_info info = {};
@@ -33,7 +36,9 @@ int pinned_settings(const char *pin_dir, struct oomk_settings *set)
 	err = bpf_obj_get_info_by_fd(fd, &info, &len) || bpf_map_lookup_elem(fd, &zero, set) ?
 		      -errno :
 		      0;
-	if (!err && (info.value_size != sizeof(*set) || set->schema != OOMK_SCHEMA))
+	if (!err && info.value_size == sizeof(*set) && !set->schema)
+		err = -ENODATA;
+	else if (!err && (info.value_size != sizeof(*set) || set->schema != OOMK_SCHEMA))
 		err = -EPROTO;
 	close(fd);
 	return err;
@@ -49,6 +54,11 @@ void pin_err(const char *pin_dir, int err)
 	case EACCES:
 	case EPERM:
 		p_err("needs root (CAP_BPF) to read %s", pin_dir);
+		break;
+	case ENODATA:
+		p_err("not installed: %s holds an install under way, or one its installer left "
+		      "midway",
+		      pin_dir);
 		break;
 	case EPROTO:
 		p_err("%s holds maps of another layout than this build's (schema %d): "

@@ -364,45 +364,28 @@ __u64 peer_received(void)
 	return received ? __atomic_load_n(received, __ATOMIC_RELAXED) : 0;
 }
 
-/* /bin/sh -c CMD: its stdout in out, its exit code */
-static int vsh(char *out, size_t len, const char *fmt, va_list ap)
-{
-	char cmd[1024];
-	size_t n = 0;
-	FILE *f;
-
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	f = popen(cmd, "r");
-	if (!f)
-		return -1;
-	while (n < len - 1 && fgets(out + n, len - n, f))
-		n += strlen(out + n);
-	out[n] = '\0';
-	return decode(pclose(f));
-}
-
-int sh(char *out, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = vsh(out, len, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
 int sh_until(char *out, size_t len, int rc, const char *fmt, ...)
 {
-	va_list ap;
+	char cmd[1024];
 	int ret = -1;
+	va_list ap;
 
-	for (int waited = 0; ret != rc && waited <= 10000; waited += 20) {
-		if (waited)
-			usleep(20000);
-		va_start(ap, fmt);
-		ret = vsh(out, len, fmt, ap);
-		va_end(ap);
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	for (int waited = 0; waited <= 10000; waited += 20) {
+		size_t n = 0;
+		FILE *f = popen(cmd, "r");
+
+		if (!f)
+			return -1;
+		while (n < len - 1 && fgets(out + n, len - n, f))
+			n += strlen(out + n);
+		out[n] = '\0';
+		ret = decode(pclose(f));
+		if (rc == SH_ANY || ret == rc)
+			break;
+		usleep(20000);
 	}
 	return ret;
 }
@@ -778,47 +761,27 @@ static void settle(void)
 	released = 0;
 }
 
-/* ./oomkiller install --tick=100, the gate at threshold (bytes of RAM used), ARGS, in cg. */
-static int install_at(const struct test_cg *cg, const char *pin_dir, __u64 threshold, va_list ap)
+/* ./oomkiller install --tick=100, the gate at threshold (bytes of RAM used), ARGS, in cg */
+static int install_cg(const struct test_cg *cg, const char *pin_dir, __u64 threshold, va_list ap)
 {
 	char arg[64], *argv[MAX_ARGS] = { "./oomkiller", "install", arg, "--tick=100" };
+	int err;
 
 	snprintf(arg, sizeof(arg), "--mem-threshold=%llu", (unsigned long long)threshold);
-	return oomkiller_argv(cg, pin_dir, argv, collect(argv, 4, ap), -1);
+	err = oomkiller_argv(cg, pin_dir, argv, collect(argv, 4, ap), -1);
+	/* at 0 the gate is open from the first reading on: wait for it */
+	return err || threshold ? err : wait_gate(pin_dir, OOMK_GATE_RAM, 10000) ? -ETIMEDOUT : 0;
 }
 
-int install_gated(const char *pin_dir, ...)
+int install_at(const char *pin_dir, __u64 threshold, ...)
 {
 	va_list ap;
 	int ret;
 
-	settle();
-	va_start(ap, pin_dir);
-	ret = install_at(NULL, pin_dir, ram_used() + GATE_MARGIN, ap);
+	va_start(ap, threshold);
+	ret = install_cg(NULL, pin_dir, threshold, ap);
 	va_end(ap);
 	return ret;
-}
-
-int install_closed(const char *pin_dir, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, pin_dir);
-	ret = install_at(NULL, pin_dir, GATE_NEVER, ap);
-	va_end(ap);
-	return ret;
-}
-
-int install_open(const char *pin_dir, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, pin_dir);
-	ret = install_at(NULL, pin_dir, 0, ap);
-	va_end(ap);
-	return ret ?: wait_gate(pin_dir, OOMK_GATE_RAM, 10000) ? -ETIMEDOUT : 0;
 }
 
 int install_open_in(const struct test_cg *cg, const char *pin_dir, ...)
@@ -827,9 +790,15 @@ int install_open_in(const struct test_cg *cg, const char *pin_dir, ...)
 	int ret;
 
 	va_start(ap, pin_dir);
-	ret = install_at(cg, pin_dir, 0, ap);
+	ret = install_cg(cg, pin_dir, 0, ap);
 	va_end(ap);
-	return ret ?: wait_gate(pin_dir, OOMK_GATE_RAM, 10000) ? -ETIMEDOUT : 0;
+	return ret;
+}
+
+__u64 gated_threshold(void)
+{
+	settle();
+	return ram_used() + GATE_MARGIN;
 }
 
 /* A reading of si_meminfo taken from now on: 0 and it in st, or -ETIMEDOUT. */
@@ -904,12 +873,12 @@ int open_gate(const char *pin_dir)
 	return err;
 }
 
+/* What RAM held stays held: let go of, it would count as used for seconds still (settle()). */
 int close_gate(const char *pin_dir)
 {
 	char arg[64];
 
 	snprintf(arg, sizeof(arg), "--mem-threshold=%llu", GATE_NEVER);
-	release_gate_ram();
 	return oomkiller(pin_dir, "config", arg, NULL) ? -EINVAL : wait_gate(pin_dir, 0, 10000);
 }
 
@@ -991,8 +960,10 @@ int run_tests(int argc, char **argv, const struct test *tests)
 {
 	const char *suite = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	int passed = 0, failed = 0, skipped = 0, c;
+	struct timespec start, end;
 	const char *only = NULL;
 	char pin_dir[256];
+	double secs;
 
 	while ((c = getopt(argc, argv, "t:lh")) != -1) {
 		switch (c) {
@@ -1017,20 +988,23 @@ int run_tests(int argc, char **argv, const struct test *tests)
 		snprintf(pin_dir, sizeof(pin_dir), "/sys/fs/bpf/oomk-test-%s", t->name);
 		test_ok = true;
 		test_skipped = false;
+		clock_gettime(CLOCK_MONOTONIC, &start);
 		t->fn(pin_dir);
 		reap_children();
 		release_gate_ram();
 		if (!access(pin_dir, F_OK))
 			oomkiller(pin_dir, "uninstall", NULL);
 		cg_cleanup();
+		clock_gettime(CLOCK_MONOTONIC, &end);
+		secs = end.tv_sec - start.tv_sec + (end.tv_nsec - start.tv_nsec) / 1e9;
 		if (!test_ok) {
-			printf("FAIL %s\n", t->name);
+			printf("FAIL %s (%.1f s)\n", t->name, secs);
 			failed++;
 		} else if (test_skipped) {
 			printf("skip %s: %s\n", t->name, skip_reason);
 			skipped++;
 		} else {
-			printf("ok   %s\n", t->name);
+			printf("ok   %s (%.1f s)\n", t->name, secs);
 			passed++;
 		}
 		fflush(stdout);

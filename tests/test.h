@@ -6,6 +6,7 @@
 #ifndef __TEST_H
 #define __TEST_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <sys/types.h>
 #include <linux/types.h>
 #include "oomkiller.h"
+#include "common.h"
 #include "pins.h"
 
 extern bool test_ok;
@@ -29,39 +31,30 @@ extern bool test_ok;
 	} while (0)
 void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-#define ASSERT_TRUE(cond, what)                                                             \
-	({                                                                                  \
-		bool ___ok = (cond);                                                        \
-		if (!___ok) {                                                               \
-			test_ok = false;                                                    \
-			fprintf(stderr, "  %s:%d: %s: failed\n", __FILE__, __LINE__, what); \
-		}                                                                           \
-		___ok;                                                                      \
+/* ok, or the test fails, saying where and what (fmt, ...): the truth of ok either way */
+#define ASSERT(ok, fmt, ...)                                                                    \
+	({                                                                                      \
+		bool ___ok = (ok);                                                              \
+		if (!___ok) {                                                                   \
+			test_ok = false;                                                        \
+			fprintf(stderr, "  %s:%d: " fmt "\n", __FILE__, __LINE__, __VA_ARGS__); \
+		}                                                                               \
+		___ok;                                                                          \
 	})
 
-#define ASSERT_EQ(actual, expected, what)                                                   \
-	({                                                                                  \
-		long long ___a = (actual), ___e = (expected);                               \
-		bool ___ok = ___a == ___e;                                                  \
-		if (!___ok) {                                                               \
-			test_ok = false;                                                    \
-			fprintf(stderr, "  %s:%d: %s: got %lld, expected %lld\n", __FILE__, \
-				__LINE__, what, ___a, ___e);                                \
-		}                                                                           \
-		___ok;                                                                      \
+#define ASSERT_TRUE(cond, what) ASSERT(cond, "%s: failed", what)
+
+#define ASSERT_EQ(actual, expected, what)                                              \
+	({                                                                             \
+		long long ___a = (actual), ___e = (expected);                          \
+		ASSERT(___a == ___e, "%s: got %lld, expected %lld", what, ___a, ___e); \
 	})
 
 /* what contains expect; if not, prints both (what cut to its first 2000 bytes) */
-#define ASSERT_STR(what, expect, desc)                                                      \
-	({                                                                                  \
-		const char *___w = (what), *___e = (expect);                                \
-		bool ___ok = strstr(___w, ___e) != NULL;                                    \
-		if (!___ok) {                                                               \
-			test_ok = false;                                                    \
-			fprintf(stderr, "  %s:%d: %s: \"%s\" not in:\n%.2000s\n", __FILE__, \
-				__LINE__, desc, ___e, ___w);                                \
-		}                                                                           \
-		___ok;                                                                      \
+#define ASSERT_STR(what, expect, desc)                                                       \
+	({                                                                                   \
+		const char *___w = (what), *___e = (expect);                                 \
+		ASSERT(strstr(___w, ___e), "%s: \"%s\" not in:\n%.2000s", desc, ___e, ___w); \
 	})
 
 #define GATE_MARGIN (512ULL << 20)
@@ -76,6 +69,18 @@ struct test {
 	const char *name;
 	void (*fn)(const char *pin_dir);
 };
+
+/* A test binary's main(): TEST_MAIN(TEST(install), TEST(limits)) runs test_install, then ... */
+#define TEST(t)                            \
+	{                                  \
+		.name = #t, .fn = test_##t \
+	}
+#define TEST_MAIN(...)                                                  \
+	int main(int argc, char **argv)                                 \
+	{                                                               \
+		static const struct test tests[] = { __VA_ARGS__, {} }; \
+		return run_tests(argc, argv, tests);                    \
+	}
 
 /*
  * Runs each test (or those -t names; -l lists them) with its own pin dir, removes whatever it
@@ -96,10 +101,11 @@ pid_t start_peer(char *port, size_t len); /* a TCP sink on 127.0.0.1: its port i
 /* a TCP sink on addr (IPv4 or IPv6) in network namespace netns (NULL: ours) */
 pid_t start_peer_at(const char *netns, const char *addr, char *port, size_t len);
 __u64 peer_received(void); /* bytes the sinks received since the last one started */
-int sh(char *out, size_t len, const char *fmt, ...); /* /bin/sh -c: its stdout, exit code */
-/* sh() again until it exits rc, or 10 s went by: the last exit code */
+/* /bin/sh -c CMD, again until it exits rc or 10 s went by: its stdout, its last exit code */
 int sh_until(char *out, size_t len, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+#define SH_ANY		  INT_MIN /* any exit code: once */
+#define sh(out, len, ...) sh_until(out, len, SH_ANY, __VA_ARGS__)
 /* the kill log holds one entry for pid: a kill for limit, at value (0: any value); false when
  * the inspector prints nothing (jq 1.6's -e alone would say true) */
 bool logged_kill(const char *pin_dir, pid_t pid, const char *limit, int value);
@@ -121,14 +127,17 @@ int wait_gate(const char *pin_dir, __u32 gate, int timeout_ms);
  * opens it. install_gated() puts it a margin over the RAM used (after what was released shows
  * as free again), for what must see RAM cross it by itself.
  */
-int install_open(const char *pin_dir, ...); /* and a reading found the gate open */
-int install_closed(const char *pin_dir, ...);
-int install_gated(const char *pin_dir, ...);
+/* ARGS, then NULL; at threshold 0, waits for a reading that found the gate open */
+int install_at(const char *pin_dir, __u64 threshold, ...);
+#define install_open(pin_dir, ...)   install_at(pin_dir, 0, __VA_ARGS__)
+#define install_closed(pin_dir, ...) install_at(pin_dir, GATE_NEVER, __VA_ARGS__)
+#define install_gated(pin_dir, ...)  install_at(pin_dir, gated_threshold(), __VA_ARGS__)
+__u64 gated_threshold(void); /* a margin over RAM used, once what was let go of is free */
 struct test_cg;
 /* install_open(), run in cgroup cg: the ticker it starts is there too */
 int install_open_in(const struct test_cg *cg, const char *pin_dir, ...);
 int open_gate(const char *pin_dir);
-int close_gate(const char *pin_dir); /* the threshold out of reach, RAM let go, a reading */
+int close_gate(const char *pin_dir); /* the threshold out of reach, and a reading */
 int hold_gate_ram(const char *pin_dir); /* RAM used over the threshold, as sysinfo(2) says */
 void release_gate_ram(void);
 pid_t fork_child(void); /* fork, remembered for reap_children() */

@@ -161,14 +161,4 @@ static void test_limits(const char *pin_dir)
 	ASSERT_EQ(st.kills, 8, "kills");
 }
 
-int main(int argc, char **argv)
-{
-	static const struct test tests[] = {
-		{ "install_uninstall", test_install_uninstall },
-		{ "gate_and_sweep", test_gate_and_sweep },
-		{ "limits", test_limits },
-		{},
-	};
-
-	return run_tests(argc, argv, tests);
-}
+TEST_MAIN(TEST(install_uninstall), TEST(gate_and_sweep), TEST(limits))

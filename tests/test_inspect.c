@@ -110,7 +110,7 @@ static void test_json_escaping(const char *pin_dir)
 		  "table shows ? for what a terminal cannot print");
 }
 
-static void test_errors(const char *pin_dir)
+static void test_inspect_errors(const char *pin_dir)
 {
 	char out[1024];
 
@@ -127,15 +127,5 @@ static void test_errors(const char *pin_dir)
 	ASSERT_STR(out, "oomkiller-inspect: needs root (CAP_BPF) to read ", "says why");
 }
 
-int main(int argc, char **argv)
-{
-	static const struct test tests[] = {
-		{ "table_and_json", test_table_and_json },
-		{ "kill_log_and_status", test_kill_log_and_status },
-		{ "json_escaping", test_json_escaping },
-		{ "inspect_errors", test_errors },
-		{},
-	};
-
-	return run_tests(argc, argv, tests);
-}
+TEST_MAIN(TEST(table_and_json), TEST(kill_log_and_status), TEST(json_escaping),
+	  TEST(inspect_errors))

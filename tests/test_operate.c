@@ -210,7 +210,7 @@ static void test_run(const char *pin_dir)
 		"/bin/sh", "-c",
 		"exec ./oomkiller run --pin-dir=\"$0\" --mem-threshold=0 --tick=100 >/dev/null 2>" RUN_ERR,
 		pin_dir, NULL);
-	if (!ASSERT_EQ(sh_until(out, sizeof(out), EXIT(0), "./oomkiller status --pin-dir=%s",
+	if (!ASSERT_EQ(sh_until(out, sizeof(out), EXIT(0), "./oomkiller status --pin-dir=%s 2>&1",
 				pin_dir),
 		       EXIT(0), "status: healthy, this process ticking"))
 		return;
@@ -271,18 +271,5 @@ static void test_make_install(const char *pin_dir)
 	sh(out, sizeof(out), "rm -rf %s", PREFIX);
 }
 
-int main(int argc, char **argv)
-{
-	static const struct test tests[] = {
-		{ "config_file", test_config_file },
-		{ "live_config", test_live_config },
-		{ "dry_run", test_dry_run },
-		{ "term_then_kill", test_term_then_kill },
-		{ "names", test_names },
-		{ "run", test_run },
-		{ "make_install", test_make_install },
-		{},
-	};
-
-	return run_tests(argc, argv, tests);
-}
+TEST_MAIN(TEST(config_file), TEST(live_config), TEST(dry_run), TEST(term_then_kill), TEST(names),
+	  TEST(run), TEST(make_install))

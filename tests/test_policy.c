@@ -33,11 +33,10 @@
 #define IPPROTO_MPTCP 262
 #endif
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define INSPECT	      "./oomkiller-inspect --pin-dir=%s"
-#define STATUS	      "./oomkiller status --pin-dir=%s"
-#define KILLS	      INSPECT " --json | jq -e '.kills"
-#define SETTING	      "./oomkiller config --pin-dir=%s --json | jq -e '"
+#define INSPECT "./oomkiller-inspect --pin-dir=%s"
+#define STATUS	"./oomkiller status --pin-dir=%s"
+#define KILLS	INSPECT " --json | jq -e '.kills"
+#define SETTING "./oomkiller config --pin-dir=%s --json | jq -e '"
 
 /* Installed with the default limits, the gate open: what most items start from. */
 static bool enforcing(const char *pin_dir)
@@ -343,7 +342,7 @@ static void test_held_state(const char *pin_dir)
 				 kinds[k], how[h]);
 			ASSERT_EQ(wait_child(pids[k], 2000), KILLED, what);
 		}
-		release_gate_ram();
+		/* the RAM held stays: the next round's threshold is over it */
 		ASSERT_EQ(oomkiller(pin_dir, "uninstall", NULL), EXIT(0), "uninstall");
 	}
 }
@@ -997,34 +996,9 @@ static void test_sizes(const char *pin_dir)
 	ASSERT_STR(out, "\nmem-threshold = 1GB\n", "config prints it as 1GB");
 }
 
-int main(int argc, char **argv)
-{
-	static const struct test tests[] = {
-		{ "tcp_raw", test_tcp_raw },
-		{ "tcp_mptcp", test_tcp_mptcp },
-		{ "tcp_ipv6", test_tcp_ipv6 },
-		{ "tcp_packet", test_tcp_packet },
-		{ "tcp_stacked", test_tcp_stacked },
-		{ "tcp_stacked_vlan", test_tcp_stacked_vlan },
-		{ "leader_exit", test_leader_exit },
-		{ "held_state", test_held_state },
-		{ "fds_peerpidfd", test_fds_peerpidfd },
-		{ "fds_fanotify", test_fds_fanotify },
-		{ "fds_open_tree_attr", test_fds_open_tree_attr },
-		{ "rejudge", test_rejudge },
-		{ "libcs", test_libcs },
-		{ "libcs_musl", test_libcs_musl },
-		{ "compat_syscalls", test_compat_syscalls },
-		{ "ticker_identity", test_ticker_identity },
-		{ "ticker_pidns", test_ticker_pidns },
-		{ "small_zombies", test_small_zombies },
-		{ "small_untracked", test_small_untracked },
-		{ "small_ticker_fork", test_small_ticker_fork },
-		{ "small_half_pinned", test_small_half_pinned },
-		{ "small_reading_age", test_small_reading_age },
-		{ "sizes", test_sizes },
-		{},
-	};
-
-	return run_tests(argc, argv, tests);
-}
+TEST_MAIN(TEST(tcp_raw), TEST(tcp_mptcp), TEST(tcp_ipv6), TEST(tcp_packet), TEST(tcp_stacked),
+	  TEST(tcp_stacked_vlan), TEST(leader_exit), TEST(held_state), TEST(fds_peerpidfd),
+	  TEST(fds_fanotify), TEST(fds_open_tree_attr), TEST(rejudge), TEST(libcs),
+	  TEST(libcs_musl), TEST(compat_syscalls), TEST(ticker_identity), TEST(ticker_pidns),
+	  TEST(small_zombies), TEST(small_untracked), TEST(small_ticker_fork),
+	  TEST(small_half_pinned), TEST(small_reading_age), TEST(sizes))

@@ -63,7 +63,7 @@ static void test_bad_input(const char *pin_dir)
 	ASSERT_EQ(links_attached(), 0, "nothing attached");
 }
 
-static void test_install_twice_keeps_enforcing(const char *pin_dir)
+static void test_install_twice(const char *pin_dir)
 {
 	if (!ASSERT_EQ(install_open(pin_dir, NULL), EXIT(0), "install, the gate open"))
 		return;
@@ -452,26 +452,7 @@ static void test_soak(const char *pin_dir)
 	fputs(out, stderr);
 }
 
-int main(int argc, char **argv)
-{
-	static const struct test tests[] = {
-		{ "bad_input", test_bad_input },
-		{ "install_twice", test_install_twice_keeps_enforcing },
-		{ "uninstall_faults", test_uninstall_faults },
-		{ "bpffs_unmounted", test_bpffs_unmounted },
-		{ "ticker_restart", test_ticker_restart },
-		{ "no_rand", test_no_rand },
-		{ "procs_full", test_procs_full },
-		{ "pid_reuse", test_pid_reuse },
-		{ "renames", test_renames },
-		{ "pin_modes", test_pin_modes },
-		{ "spoofed_sysinfo", test_spoofed_sysinfo },
-		{ "bystander_swarm", test_bystander_swarm },
-		{ "protected", test_protected },
-		{ "protected_overlay", test_protected_overlay },
-		{ "soak", test_soak },
-		{},
-	};
-
-	return run_tests(argc, argv, tests);
-}
+TEST_MAIN(TEST(bad_input), TEST(install_twice), TEST(uninstall_faults), TEST(bpffs_unmounted),
+	  TEST(ticker_restart), TEST(no_rand), TEST(procs_full), TEST(pid_reuse), TEST(renames),
+	  TEST(pin_modes), TEST(spoofed_sysinfo), TEST(bystander_swarm), TEST(protected),
+	  TEST(protected_overlay), TEST(soak))
