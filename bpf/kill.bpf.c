@@ -202,8 +202,8 @@ static __always_inline bool member(struct task_struct *leader, __u32 unit, struc
  * Every unprotected process of offender's unit: how many the signal went to. The count is kept
  * in p, not in a register: the verifier would take each value for another state of the loop.
  */
-static __always_inline __u32 signal_unit(struct task_struct *offender, struct oomk_proc *p,
-					 int sig, __u32 unit, const struct oomk_settings *cfg,
+static __always_inline __u32 signal_unit(struct task_struct *offender, struct oomk_proc *p, int sig,
+					 __u32 unit, const struct oomk_settings *cfg,
 					 const struct oomk_state *st)
 {
 	struct pid *pgrp = BPF_CORE_READ(offender, signal, pids[PIDTYPE_PGID]);
@@ -365,6 +365,9 @@ int oomk_members(struct bpf_iter__task *ctx)
 	__u32 zero = 0, *tgid = bpf_map_lookup_elem(&victim, &zero);
 	struct oomk_proc *p = tgid ? bpf_map_lookup_elem(&procs, tgid) : NULL;
 
+	/* counted afresh at each reading: the ticker may read it again for a signal refused */
+	if (p && !ctx->meta->seq_num)
+		p->signalled = 0;
 	if (!t || !p || !cfg || !st || !p->queued || t->pid != t->tgid || t->tgid == *tgid ||
 	    protected(t, st))
 		return 0;

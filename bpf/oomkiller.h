@@ -7,7 +7,7 @@
 #define __OOMKILLER_H
 
 /* Bump whenever a pinned map's layout changes: tools refuse pins of another schema. */
-#define OOMK_SCHEMA    5
+#define OOMK_SCHEMA    6
 
 #define OOMK_COMM_LEN  16
 #define OOMK_MAX_PROCS 16384
@@ -82,6 +82,7 @@ enum {
 #define OOMK_FEAT_SIGNAL_TASK (1 << 0) /* signal a task that is not current (else the ticker) */
 #define OOMK_FEAT_TASK_ITER   (1 << 1) /* find a live thread of a process (bpf_iter_task) */
 #define OOMK_FEAT_RDONLY_CAST (1 << 2) /* direct loads through a file (bpf_rdonly_cast) */
+#define OOMK_FEAT_PSI_KERNEL  (1 << 3) /* BPF reads the kernel's psi_system (else the ticker) */
 
 /* Value of the pinned hash map "procs", keyed by tgid: one candidate process. */
 struct oomk_proc {
@@ -158,6 +159,8 @@ struct oomk_settings {
 	char cgroup_path[OOMK_PATTERNS][OOMK_MATCH_LEN]; /* --cgroup, as given */
 	__u64 cgroup[OOMK_PATTERNS]; /* their ids: only processes below one are candidates */
 	__u64 mem_threshold; /* bytes used, totalram - freeram (or the cgroup's memory.current) */
+	__u32 mem_threshold_pct; /* if not 0, the threshold in percent of RAM or memory.max */
+	__u32 unit; /* OOMK_UNIT_* */
 	__u64 max[OOMK_NR_LIMITS]; /* by OOMK_* limit; 0 disables one */
 	__u64 grace_ms; /* from SIGTERM to SIGKILL, with OOMK_ACTION_TERM */
 	__u64 progs; /* bit per skeleton program that install attached */
@@ -170,8 +173,6 @@ struct oomk_settings {
 	__u32 tick_ms;
 	__u32 dry_run; /* 1: count and log, signal nothing */
 	__u32 installed; /* 1 once install finished: a half-pinned install has 0 */
-	__u32 mem_threshold_pct; /* if not 0, the threshold in percent of RAM or memory.max */
-	__u32 unit; /* OOMK_UNIT_* */
 	__u32 gates; /* OOMK_GATE_* */
 	__u32 psi_full; /* --psi=full:...: the full line, else some */
 	__u32 psi_min; /* avg10 that opens the PSI gate, in hundredths of a percent */

@@ -13,8 +13,8 @@ int BPF_KPROBE(oomk_rand)
 	struct oomk_settings *cfg = oomk_settings();
 
 	/* a uprobe may not call the task kfuncs: a group or cgroup waits for a tracing event */
-	if (p && cfg && (charge(&p->count[OOMK_RAND], 1, cfg->max[OOMK_RAND]) ||
-			 p->state == OOMK_OVER))
+	if (p && cfg &&
+	    (charge(&p->count[OOMK_RAND], 1, cfg->max[OOMK_RAND]) || p->state == OOMK_OVER))
 		oomk_cross_current(p);
 	return 0;
 }

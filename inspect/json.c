@@ -1,12 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
 /* --json: one document, stable keys, numbers as numbers, valid whatever a name holds. */
+#include <limits.h>
+#include <string.h>
 #include "inspect.h"
+
+/* "ram,psi" as ["ram", "psi"] */
+static void json_words(json_writer_t *w, const char *name, const char *words)
+{
+	char word[32];
+
+	jsonw_name(w, name);
+	jsonw_start_array(w);
+	while (*words) {
+		size_t n = strcspn(words, ",");
+
+		snprintf(word, sizeof(word), "%.*s", (int)n, words);
+		if (strcmp(word, "none"))
+			jsonw_string(w, word);
+		words += n + (words[n] == ',');
+	}
+	jsonw_end_array(w);
+}
 
 static void json_state(json_writer_t *w, const struct snapshot *s)
 {
 	jsonw_name(w, "state");
 	jsonw_start_object(w);
-	jsonw_bool_field(w, "gate", s->st.gate);
+	char buf[32];
+
+	jsonw_bool_field(w, "gate", global_gates_open(s));
+	json_words(w, "gates", fmt_gates(gates_asked(&s->set), buf, sizeof(buf)));
+	json_words(w, "gates_open", fmt_gates(s->st.gate & gates_asked(&s->set), buf, sizeof(buf)));
+	jsonw_uint_field(w, "psi_avg10", s->st.psi_avg10);
 	jsonw_uint_field(w, "total", s->st.total);
 	jsonw_uint_field(w, "used", s->st.used);
 	jsonw_uint_field(w, "readings", s->st.readings);
@@ -25,6 +50,8 @@ static void json_state(json_writer_t *w, const struct snapshot *s)
 /* a counter per limit, keyed as the table of options says; what it is over, if anything */
 static void json_procs(json_writer_t *w, const struct snapshot *s)
 {
+	char buf[32], cg[PATH_MAX];
+
 	jsonw_name(w, "processes");
 	jsonw_start_array(w);
 	for (int i = 0; i < s->nr_procs; i++) {
@@ -36,6 +63,9 @@ static void json_procs(json_writer_t *w, const struct snapshot *s)
 		jsonw_bytes(w, p->comm, sizeof(p->comm));
 		for (int l = 0; l < OOMK_NR_LIMITS; l++)
 			jsonw_uint_field(w, limit_opt(l)->counter, p->count[l]);
+		json_words(w, "why", fmt_why(p->why, buf, sizeof(buf)));
+		jsonw_string_field(w, "cgroup", cgroup_name(p->cgroup, cg, sizeof(cg)));
+		jsonw_uint_field(w, "cgroup_id", p->cgroup);
 		jsonw_string_field(w, "state", state_word(p));
 		jsonw_name(w, "limit");
 		if (p->state == OOMK_OK) {
@@ -52,6 +82,8 @@ static void json_procs(json_writer_t *w, const struct snapshot *s)
 
 static void json_kills(json_writer_t *w, const struct snapshot *s)
 {
+	char buf[32];
+
 	jsonw_name(w, "kills");
 	jsonw_start_array(w);
 	for (int i = 0; i < s->nr_kills; i++) {
@@ -71,6 +103,9 @@ static void json_kills(json_writer_t *w, const struct snapshot *s)
 		jsonw_uint_field(w, "signal", k->signal);
 		jsonw_bool_field(w, "dry_run", !k->signal);
 		jsonw_string_field(w, "by", kill_by(k));
+		jsonw_string_field(w, "unit", unit_name(k->unit));
+		jsonw_uint_field(w, "signalled", k->signalled);
+		json_words(w, "gates", fmt_gates(k->gates, buf, sizeof(buf)));
 		jsonw_end_object(w);
 	}
 	jsonw_end_array(w);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The text views: a header, the process table, the kill log; columns aligned like ps. */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cgroups.h"
 #include "inspect.h"
 
 static int sort_key;
@@ -95,19 +97,58 @@ static const char *printable(const char *comm, char *buf)
 	return buf;
 }
 
+/*
+ * The path of the cgroup of id in the policy's hierarchy ("/oomk-test/unit"), or its id where
+ * it is gone; each id looked up once, a walk of the hierarchy.
+ */
+const char *cgroup_name(__u64 id, char *buf, size_t len)
+{
+	static struct {
+		__u64 id;
+		char path[128];
+	} seen[64];
+	static char root[PATH_MAX];
+	static int nr, looked;
+	bool v1;
+
+	for (int i = 0; i < nr && i < (int)ARRAY_SIZE(seen); i++)
+		if (seen[i].id == id)
+			return snprintf(buf, len, "%s", seen[i].path), buf;
+	if (!looked++ && cgroup_mount(root, sizeof(root), &v1))
+		root[0] = '\0';
+	if (!root[0] || !cgroup_path(root, id, buf, len))
+		snprintf(buf, len, "#%llu", (unsigned long long)id);
+	seen[nr % ARRAY_SIZE(seen)].id = id;
+	snprintf(seen[nr % ARRAY_SIZE(seen)].path, sizeof(seen[0].path), "%s", buf);
+	nr++;
+	return buf;
+}
+
+/* the RAM and PSI gates asked for are open: the cgroup gate is per candidate */
+bool global_gates_open(const struct snapshot *s)
+{
+	__u32 global = gates_asked(&s->set) & (OOMK_GATE_RAM | OOMK_GATE_PSI);
+
+	return (s->st.gate & global) == global;
+}
+
 void print_header(FILE *f, const char *pin_dir, const struct snapshot *s)
 {
-	char a[NUM_LEN], b[NUM_LEN], c[NUM_LEN], lim[256], names[160], libcs[OOMK_LIBCS * 64];
+	char a[NUM_LEN], b[NUM_LEN], c[VALUE_LEN], lim[256], names[160], libcs[OOMK_LIBCS * 64];
+	const struct opts o = { .set = s->set };
 
 	fprintf(f, "oomkiller at %s: gate %s, %s of %s RAM used, threshold %s\n", pin_dir,
-		s->st.gate ? "OPEN" : "closed", fmt_size(s->st.used, a, sizeof(a)),
-		fmt_size(s->st.total, b, sizeof(b)), fmt_size(s->set.mem_threshold, c, sizeof(c)));
+		global_gates_open(s) ? "OPEN" : "closed", fmt_size(s->st.used, a, sizeof(a)),
+		fmt_size(s->st.total, b, sizeof(b)),
+		opt_text(&o, opt_by_name("mem-threshold", CMD_POLICY), 0, c, sizeof(c)));
+	fprintf(f, "gates: %s\n", fmt_gate_readings(&s->set, &s->st, lim, sizeof(lim)));
 	fprintf(f, "ticker %u%s, last reading %.1fs ago%s\n", s->set.ticker_pid,
 		s->ticker_running ? "" : " (NOT RUNNING)", s->age_ms / 1000.0,
 		s->stale ? " STALE" : "");
 	fprintf(f, "paths: %s\n", fmt_paths(&s->set, lim, sizeof(lim)));
-	fprintf(f, "limits: %s; names containing %s\n", fmt_limits(&s->set, lim, sizeof(lim)),
-		fmt_names(&s->set, names, sizeof(names)));
+	fprintf(f, "limits: %s; names containing %s; killed: the %s\n",
+		fmt_limits(&s->set, lim, sizeof(lim)), fmt_names(&s->set, names, sizeof(names)),
+		unit_name(s->set.unit));
 	if (s->set.dry_run || s->set.action == OOMK_ACTION_TERM)
 		fprintf(f, "%s%s\n", s->set.dry_run ? "DRY RUN: nothing is signalled; " : "",
 			s->set.action == OOMK_ACTION_TERM ?
@@ -124,9 +165,9 @@ void print_header(FILE *f, const char *pin_dir, const struct snapshot *s)
 /* A column per limit, headed by its name in capitals, its values as its option takes them. */
 void print_procs(FILE *f, const struct snapshot *s)
 {
-	char name[OOMK_COMM_LEN], head[NUM_LEN], v[NUM_LEN], state[32];
+	char name[OOMK_COMM_LEN], head[NUM_LEN], v[NUM_LEN], state[32], why[32], cg[PATH_MAX];
 
-	fprintf(f, "%7s %-15s", "PID", "NAME");
+	fprintf(f, "%7s %-15s %-11s", "PID", "NAME", "WHY");
 	for (int l = 0; l < OOMK_NR_LIMITS; l++) {
 		int i = 0;
 
@@ -135,30 +176,33 @@ void print_procs(FILE *f, const struct snapshot *s)
 		head[i] = '\0';
 		fprintf(f, " %7s", head);
 	}
-	fprintf(f, " STATE\n");
+	fprintf(f, " %-11s %s\n", "STATE", "CGROUP");
 	for (int i = 0; i < s->nr_procs; i++) {
 		const struct oomk_proc *p = &s->procs[i].p;
 
-		fprintf(f, "%7u %-15s", s->procs[i].pid, printable(p->comm, name));
+		fprintf(f, "%7u %-15s %-11s", s->procs[i].pid, printable(p->comm, name),
+			fmt_why(p->why, why, sizeof(why)));
 		for (int l = 0; l < OOMK_NR_LIMITS; l++)
 			fprintf(f, " %7s", fmt_limit(l, p->count[l], v, sizeof(v)));
-		fprintf(f, " %s\n", state_name(p, state, sizeof(state)));
+		fprintf(f, " %-11s %s\n", state_name(p, state, sizeof(state)),
+			cgroup_name(p->cgroup, cg, sizeof(cg)));
 	}
 }
 
 void print_kills(FILE *f, const struct snapshot *s)
 {
 	char when[32], name[OOMK_COMM_LEN], v[NUM_LEN], max[NUM_LEN], used[NUM_LEN], th[NUM_LEN];
+	char gates[32];
 
-	fprintf(f, "%-19s %7s %-15s %-7s %8s %8s %7s %9s %s\n", "TIME", "PID", "NAME", "LIMIT",
-		"VALUE", "MAX", "USED", "THRESHOLD", "BY");
+	fprintf(f, "%-19s %7s %-15s %-7s %8s %8s %7s %9s %-7s %-7s %9s %s\n", "TIME", "PID", "NAME",
+		"LIMIT", "VALUE", "MAX", "USED", "THRESHOLD", "BY", "UNIT", "SIGNALLED", "GATES");
 	for (int i = 0; i < s->nr_kills; i++) {
 		const struct oomk_kill *k = &s->kills[i];
 		int limit = limit_index(k->limit);
 		time_t t = wall_time(s, k->time_ns);
 
 		strftime(when, sizeof(when), "%F %T", localtime(&t));
-		fprintf(f, "%-19s %7u %-15s %-7s %8s %8s %7s %9s %s\n", when, k->pid,
+		fprintf(f, "%-19s %7u %-15s %-7s %8s %8s %7s %9s %-7s %-7s %9u %s\n", when, k->pid,
 			printable(k->comm, name), limit_opt(limit)->column,
 			fmt_limit(limit, k->value, v, sizeof(v)),
 			fmt_limit(limit, k->max, max, sizeof(max)),
@@ -166,7 +210,9 @@ void print_kills(FILE *f, const struct snapshot *s)
 			fmt_size(k->mem_threshold, th, sizeof(th)),
 			!k->signal		? "dry-run" :
 			k->signal == SIGTERM_NR ? "term" :
-						  kill_by(k));
+						  kill_by(k),
+			unit_name(k->unit), k->signalled,
+			fmt_gates(k->gates, gates, sizeof(gates)));
 	}
 	if (s->st.kills > OOMK_KILL_LOG)
 		fprintf(f, "(%llu older kills overwritten: the log keeps the last %d)\n",

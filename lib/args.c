@@ -50,9 +50,10 @@ void opts_free(struct opts *o)
 }
 
 static const char *const group_titles[] = {
-	[GROUP_POLICY] = "Policy (a process is a candidate when its name contains a --name and no "
-			 "--exclude; it is killed at the event that makes it reach a limit, once "
-			 "RAM used reaches --mem-threshold):",
+	[GROUP_POLICY] = "Policy (a process is a candidate when its name contains a --name, or its "
+			 "executable or command line an --exe or --cmdline, and nothing excludes "
+			 "it; it is killed, or its --kill unit, at the event that makes it reach a "
+			 "limit, once every --gate is open):",
 	[GROUP_LOAD] = "Loading:",
 	[GROUP_OUTPUT] = "Output:",
 	[GROUP_COMMON] = "Common:",
@@ -62,17 +63,29 @@ static const char *const group_titles[] = {
 static const char *metavar(const struct opt *row, char *buf, size_t len)
 {
 	static const char *const of_type[] = {
-		[OPT_COUNT] = "N",     [OPT_SIZE] = "SIZE",    [OPT_MS] = "MS",
-		[OPT_SECONDS] = "SEC", [OPT_NAMES] = "SUBSTR", [OPT_STRING] = "PATH",
-		[OPT_FILE] = "FILE",   [OPT_YESNO] = "yes|no",
+		[OPT_COUNT] = "N",
+		[OPT_SIZE] = "SIZE",
+		[OPT_MS] = "MS",
+		[OPT_SECONDS] = "SEC",
+		[OPT_NAMES] = "SUBSTR",
+		[OPT_STRING] = "PATH",
+		[OPT_FILE] = "FILE",
+		[OPT_YESNO] = "yes|no",
+		[OPT_THRESHOLD] = "SIZE|N%",
+		[OPT_PSI] = "some|full:avg10>=PCT",
 	};
 	size_t n = 0;
 
-	if (row->metavar || row->type != OPT_CHOICE)
+	if (row->metavar || (row->type != OPT_CHOICE && row->type != OPT_FLAGS))
 		return row->metavar ?: of_type[row->type];
 	buf[0] = '\0';
+	/* one of a choice, a comma list of flags */
 	for (int i = 0; row->choices[i].name && n < len; i++)
-		n += snprintf(buf + n, len - n, "%s%s", i ? "|" : "", row->choices[i].name);
+		n += snprintf(buf + n, len - n, "%s%s",
+			      !i		     ? "" :
+			      row->type == OPT_FLAGS ? "," :
+						       "|",
+			      row->choices[i].name);
 	return buf;
 }
 
@@ -142,7 +155,7 @@ void opts_usage(FILE *f, const struct command *cmd)
 				title = true;
 			}
 			print_row(f, row);
-			sizes |= row->type == OPT_SIZE;
+			sizes |= row->type == OPT_SIZE || row->type == OPT_THRESHOLD;
 			limits |= row->column != NULL;
 		}
 	}

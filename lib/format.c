@@ -2,6 +2,7 @@
 /* Sizes, limits, kills and names as the tools print them. */
 #include <stddef.h>
 #include <stdio.h>
+#include "common.h"
 #include "format.h"
 #include "options.h"
 
@@ -93,6 +94,79 @@ const char *fmt_limits(const struct oomk_settings *set, char *buf, size_t len)
 			      !(set->active & (1 << i)) ? "unavailable" :
 			      max			? fmt_limit(i, max, v, sizeof(v)) :
 							  "off");
+	}
+	return buf;
+}
+
+/* "name,exe": what made a candidate one (OOMK_WHY_*) */
+const char *fmt_why(__u32 why, char *buf, size_t len)
+{
+	static const char *const words[] = { "name", "exe", "cmdline" };
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(words) && n < len; i++)
+		if (why & (1 << i))
+			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "", words[i]);
+	return buf;
+}
+
+/* "ram,psi": gates, OOMK_GATE_* bits, as --gate names them; "none" */
+const char *fmt_gates(__u32 gates, char *buf, size_t len)
+{
+	flags_text(opt_by_name("gate", CMD_POLICY), gates, buf, len);
+	if (!buf[0])
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+/* what --kill names an OOMK_UNIT_* */
+const char *unit_name(__u32 unit)
+{
+	return choice_text(opt_by_name("kill", CMD_POLICY), unit);
+}
+
+/* The gates the settings ask for (none: RAM), OOMK_GATE_* */
+__u32 gates_asked(const struct oomk_settings *set)
+{
+	return set->gates ?: OOMK_GATE_RAM;
+}
+
+/*
+ * Each gate asked for, its reading and whether it is open: "ram OPEN (2.7GB used >= 1GB); psi
+ * closed (some avg10 0.52% < 10%); cgroup per candidate (its memory against 80% of its
+ * memory.max)".
+ */
+const char *fmt_gate_readings(const struct oomk_settings *set, const struct oomk_state *st,
+			      char *buf, size_t len)
+{
+	__u32 asked = gates_asked(set);
+	char a[NUM_LEN], b[NUM_LEN];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (asked & OOMK_GATE_RAM)
+		n += snprintf(
+			buf + n, len - n, "ram %s (%s used %s %s)",
+			st->gate & OOMK_GATE_RAM ? "OPEN" : "closed",
+			fmt_size(st->used, a, sizeof(a)), st->gate & OOMK_GATE_RAM ? ">=" : "<",
+			fmt_size(set->mem_threshold_pct ? st->total / 100 * set->mem_threshold_pct :
+							  set->mem_threshold,
+				 b, sizeof(b)));
+	if ((asked & OOMK_GATE_PSI) && n < len)
+		n += snprintf(buf + n, len - n, "%spsi %s (%s avg10 %u.%02u%% %s %u.%02u%%)",
+			      n ? "; " : "", st->gate & OOMK_GATE_PSI ? "OPEN" : "closed",
+			      set->psi_full ? "full" : "some", (unsigned int)(st->psi_avg10 / 100),
+			      (unsigned int)(st->psi_avg10 % 100),
+			      st->gate & OOMK_GATE_PSI ? ">=" : "<", set->psi_min / 100,
+			      set->psi_min % 100);
+	if ((asked & OOMK_GATE_CGROUP) && n < len) {
+		if (set->mem_threshold_pct)
+			snprintf(a, sizeof(a), "%u%%", set->mem_threshold_pct);
+		snprintf(buf + n, len - n, "%scgroup per candidate (its memory used >= %s%s)",
+			 n ? "; " : "",
+			 set->mem_threshold_pct ? a : fmt_size(set->mem_threshold, b, sizeof(b)),
+			 set->mem_threshold_pct ? " of its memory.max" : "");
 	}
 	return buf;
 }

@@ -22,5 +22,11 @@ const char *fmt_limit(int limit, __u64 v, char *buf, size_t len);
 const char *fmt_kill(const struct oomk_kill *k, char *buf, size_t len);
 const char *fmt_names(const struct oomk_settings *set, char *buf, size_t len);
 const char *fmt_limits(const struct oomk_settings *set, char *buf, size_t len);
+const char *fmt_why(__u32 why, char *buf, size_t len);
+const char *fmt_gates(__u32 gates, char *buf, size_t len);
+const char *unit_name(__u32 unit);
+__u32 gates_asked(const struct oomk_settings *set);
+const char *fmt_gate_readings(const struct oomk_settings *set, const struct oomk_state *st,
+			      char *buf, size_t len);
 
 #endif /* __OOMK_FORMAT_H */

@@ -12,6 +12,12 @@
 #define FIELD(member) \
 	.off = offsetof(struct opts, member), .size = sizeof(((struct opts *)0)->member)
 
+/* where a value of two members goes, first to last (OPT_THRESHOLD, OPT_PSI) */
+#define FIELDS(first, last)                                                         \
+	.off = offsetof(struct opts, first), .size = offsetof(struct opts, last) -  \
+						     offsetof(struct opts, first) + \
+						     sizeof(((struct opts *)0)->last)
+
 /* A row: one option. The kinds below set what rows of a kind share. */
 #define OPTION(...)         \
 	{                   \
@@ -57,6 +63,20 @@ static const struct choice hooks[] = {
 	{},
 };
 
+static const struct choice units[] = {
+	{ "process", OOMK_UNIT_PROCESS },
+	{ "group", OOMK_UNIT_GROUP },
+	{ "cgroup", OOMK_UNIT_CGROUP },
+	{},
+};
+
+static const struct choice gates[] = {
+	{ "ram", OOMK_GATE_RAM },
+	{ "cgroup", OOMK_GATE_CGROUP },
+	{ "psi", OOMK_GATE_PSI },
+	{},
+};
+
 static const struct choice sorts[] = {
 	{ "nearest", SORT_NEAREST },
 	{ "pid", SORT_PID },
@@ -66,9 +86,10 @@ static const struct choice sorts[] = {
 };
 
 const struct opt options[] = {
-	POLICY(.name = "mem-threshold", .type = OPT_SIZE, .def = "1GB",
-	       .help = "kill nothing below this much RAM used", FIELD(set.mem_threshold),
-	       .json = "mem_threshold"),
+	POLICY(.name = "mem-threshold", .type = OPT_THRESHOLD, .def = "1GB",
+	       .help = "kill nothing below this much RAM used (the cgroup gate: used by the "
+		       "candidate's cgroup); N%: of RAM, or of the cgroup's memory.max",
+	       FIELDS(set.mem_threshold, set.mem_threshold_pct), .json = "mem_threshold"),
 	POLICY(.name = "name", .type = OPT_NAMES, .metavar = "SUBSTR", .def = "oomp",
 	       .help = "candidates' names contain SUBSTR, 1 to 15 bytes; up to " STR(
 		       OOMK_PATTERNS) " times",
@@ -76,6 +97,26 @@ const struct opt options[] = {
 	POLICY(.name = "exclude", .type = OPT_NAMES, .metavar = "SUBSTR",
 	       .help = "names containing SUBSTR are never candidates; up to " STR(OOMK_PATTERNS),
 	       FIELD(set.exclude), .count = OOMK_PATTERNS, .json = "exclude"),
+	POLICY(.name = "exe", .type = OPT_NAMES, .metavar = "SUBSTR",
+	       .help = "or the path of the file they execute contains SUBSTR, 1 to 63 bytes; up "
+		       "to " STR(OOMK_PATTERNS),
+	       FIELD(set.exe), .count = OOMK_PATTERNS, .json = "exe"),
+	POLICY(.name = "exclude-exe", .type = OPT_NAMES, .metavar = "SUBSTR",
+	       .help = "executables' paths containing SUBSTR are never candidates; up "
+		       "to " STR(OOMK_PATTERNS),
+	       FIELD(set.exclude_exe), .count = OOMK_PATTERNS, .json = "exclude_exe"),
+	POLICY(.name = "cmdline", .type = OPT_NAMES, .metavar = "SUBSTR",
+	       .help = "or the command line they were exec'd with contains SUBSTR; up "
+		       "to " STR(OOMK_PATTERNS),
+	       FIELD(set.cmdline), .count = OOMK_PATTERNS, .json = "cmdline"),
+	POLICY(.name = "exclude-cmdline", .type = OPT_NAMES, .metavar = "SUBSTR",
+	       .help = "command lines containing SUBSTR are never candidates; up to " STR(
+		       OOMK_PATTERNS),
+	       FIELD(set.exclude_cmdline), .count = OOMK_PATTERNS, .json = "exclude_cmdline"),
+	POLICY(.name = "cgroup", .type = OPT_NAMES, .metavar = "PATH",
+	       .help = "only processes in cgroup PATH (under the cgroup mount) or below it are "
+		       "candidates; up to " STR(OOMK_PATTERNS),
+	       FIELD(set.cgroup_path), .count = OOMK_PATTERNS, .json = "cgroup"),
 	LIMIT("max-fds", OOMK_FDS, "fds", "fds", OPT_COUNT, "100", "file descriptors open at once"),
 	LIMIT("max-writes", OOMK_WRITES, "writes", "writes", OPT_COUNT, "100",
 	      "write calls on anything but a socket"),
@@ -92,6 +133,18 @@ const struct opt options[] = {
 	POLICY(.name = "action", .type = OPT_CHOICE, .def = "kill",
 	       .help = "SIGKILL at once, or SIGTERM then SIGKILL after --grace", FIELD(set.action),
 	       .choices = actions, .json = "action"),
+	POLICY(.name = "kill", .type = OPT_CHOICE, .def = "process",
+	       .help = "what is killed: the offender, its process group, or its cgroup and those "
+		       "below",
+	       FIELD(set.unit), .choices = units, .json = "kill"),
+	POLICY(.name = "gate", .type = OPT_FLAGS, .def = "ram",
+	       .help = "what must all hold before anything is killed: RAM used, the candidate's "
+		       "cgroup's memory (both against --mem-threshold), memory pressure (--psi)",
+	       FIELD(set.gates), .choices = gates, .json = "gate"),
+	POLICY(.name = "psi", .type = OPT_PSI, .def = "some:avg10>=10",
+	       .help = "the psi gate opens at this avg10 of /proc/pressure/memory's some or full "
+		       "line, in percent",
+	       FIELDS(set.psi_full, set.psi_min), .json = "psi"),
 	POLICY(.name = "grace", .type = OPT_MS, .def = "5000",
 	       .help = "from SIGTERM to SIGKILL with --action=term", FIELD(set.grace_ms),
 	       .max = 3600 * 1000, .json = "grace_ms"),

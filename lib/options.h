@@ -36,6 +36,9 @@ enum opt_type {
 	OPT_SECONDS, /* seconds, fractions too */
 	OPT_CHOICE, /* one of .choices */
 	OPT_NAMES, /* a process name; given again, one more, up to .count */
+	OPT_THRESHOLD, /* a SIZE, or N% (the field a __u64, then a __u32 percent) */
+	OPT_FLAGS, /* a comma list of .choices, their values OR'ed */
+	OPT_PSI, /* some|full:avg10>=PCT (the field a __u32 full, then hundredths of a percent) */
 	OPT_STRING, /* not empty */
 	OPT_FILE, /* a file this process can read */
 	OPT_HELP, /* prints the command's help */
@@ -127,10 +130,14 @@ int bad_usage(const struct command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* values.c: an option's value, by its type */
+#define VALUE_LEN OOMK_MATCH_LEN /* holds any value as text */
 struct json_writer;
 extern const char size_units[]; /* what a SIZE is */
 int opt_set(struct opts *o, const struct opt *row, const char *val, char *err, size_t len);
 const char *opt_text(const struct opts *o, const struct opt *row, int i, char *buf, size_t len);
 void opt_json(struct json_writer *w, const struct opts *o, const struct opt *row);
+/* an OPT_FLAGS row's bits as it takes them, "ram,psi"; an OPT_CHOICE row's value's name */
+const char *flags_text(const struct opt *row, __u32 bits, char *buf, size_t len);
+const char *choice_text(const struct opt *row, int value);
 
 #endif /* __OOMK_OPTIONS_H */

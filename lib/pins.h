@@ -17,10 +17,14 @@
 #define PIN_LIBCS    "libcs"
 #define PIN_MARKS    "marks"
 #define PIN_OWN	     "own"
+#define PIN_PSI	     "psi" /* memory pressure, written by the ticker where BPF cannot read it */
+#define PIN_VICTIM   "victim" /* whose unit oomk_members lists */
 /* progs/NAME and links/NAME: each program and its link, NAME as in the skeleton */
 #define PIN_PROGS     "progs"
 #define PIN_LINKS     "links"
 #define PIN_JUDGE_ALL PIN_LINKS "/oomk_judge_all" /* reading it judges every process */
+#define PIN_READ_ARGS PIN_LINKS "/oomk_read_args" /* command lines, for the judging after it */
+#define PIN_MEMBERS   PIN_LINKS "/oomk_members" /* the pids of victim's unit, a line each */
 #define PIN_RAND_PROG PIN_PROGS "/oomk_rand"
 #define PIN_RAND_LINK PIN_LINKS "/oomk_rand_%d" /* one per slot of libcs */
 

@@ -15,7 +15,7 @@ static bool in_settings(const struct opt *row)
 void settings_print(FILE *f, const struct oomk_settings *set)
 {
 	const struct opts o = { .set = *set };
-	char buf[NUM_LEN];
+	char buf[VALUE_LEN];
 	const char *v;
 
 	for (int i = 0; i < nr_options; i++) {

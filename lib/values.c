@@ -135,7 +135,8 @@ static int add_name(struct opts *o, const struct opt *row, const char *val, char
 
 	/* a comm holds size - 1 bytes: a longer name could never match */
 	if (!*val || strlen(val) >= size) {
-		snprintf(err, len, "a process name is 1 to %zu bytes", size - 1);
+		snprintf(err, len, "%s is 1 to %zu bytes",
+			 size == OOMK_COMM_LEN ? "a process name" : row->metavar, size - 1);
 		return -EINVAL;
 	}
 	if (!(o->given & (1ULL << (row - options))))
@@ -147,6 +148,73 @@ static int add_name(struct opts *o, const struct opt *row, const char *val, char
 		return -EINVAL;
 	}
 	strcpy(list + i * size, val);
+	return 0;
+}
+
+/* A SIZE into the __u64 at p, its percent after it 0; or N% into the percent, the SIZE 0. */
+static int set_threshold(void *p, const char *val, char *err, size_t len)
+{
+	size_t n = strlen(val);
+	__u64 v = 0;
+	char num[32];
+
+	if (n && n < sizeof(num) && val[n - 1] == '%') {
+		snprintf(num, sizeof(num), "%.*s", (int)n - 1, val);
+		if (parse_u64(num, false, &v) || !v || v > 100) {
+			snprintf(err, len, "expected %s, or 1%% to 100%%", size_units);
+			return -EINVAL;
+		}
+		*(__u64 *)p = 0;
+		*(__u32 *)((__u64 *)p + 1) = v;
+		return 0;
+	}
+	if (parse_u64(val, true, &v)) {
+		snprintf(err, len, "expected %s, or 1%% to 100%%", size_units);
+		return -EINVAL;
+	}
+	*(__u64 *)p = v;
+	*(__u32 *)((__u64 *)p + 1) = 0;
+	return 0;
+}
+
+/* "ram,psi": the values of those choices, OR'ed */
+static int set_flags(void *p, const struct opt *row, const char *val, char *err, size_t len)
+{
+	__u32 bits = 0;
+
+	while (*val) {
+		size_t n = strcspn(val, ",");
+		int i = 0;
+
+		while (row->choices[i].name &&
+		       (strlen(row->choices[i].name) != n || strncmp(row->choices[i].name, val, n)))
+			i++;
+		if (!row->choices[i].name)
+			return bad_choice(row, err, len);
+		bits |= row->choices[i].value;
+		val += n + (val[n] == ',');
+	}
+	if (!bits)
+		return bad_choice(row, err, len);
+	*(__u32 *)p = bits;
+	return 0;
+}
+
+/* "some:avg10>=10", "full:avg10>=2.5": the line (full 1), then the percent in hundredths */
+static int set_psi(__u32 *p, const char *val, char *err, size_t len)
+{
+	unsigned int whole, frac = 0;
+	char line[8], dot[2], digits[4] = "", end;
+	int n = sscanf(val, "%7[a-z]:avg10>=%u%1[.]%3[0-9]%c", line, &whole, dot, digits, &end);
+
+	if ((n != 2 && n != 4) || (strcmp(line, "some") && strcmp(line, "full")) ||
+	    strlen(digits) > 2 || whole > 100 || (whole == 100 && atoi(digits))) {
+		snprintf(err, len, "expected some:avg10>=PCT or full:avg10>=PCT, PCT 0 to 100");
+		return -EINVAL;
+	}
+	frac = atoi(digits) * (strlen(digits) == 1 ? 10 : 1);
+	p[0] = !strcmp(line, "full");
+	p[1] = whole * 100 + frac;
 	return 0;
 }
 
@@ -184,6 +252,12 @@ static int set_value(struct opts *o, const struct opt *row, const char *val, cha
 		return set_choice(p, row, val, err, len);
 	case OPT_NAMES:
 		return add_name(o, row, val, err, len);
+	case OPT_THRESHOLD:
+		return set_threshold(p, val, err, len);
+	case OPT_FLAGS:
+		return set_flags(p, row, val, err, len);
+	case OPT_PSI:
+		return set_psi(p, val, err, len);
 	case OPT_FILE:
 		if (access(val, R_OK)) {
 			snprintf(err, len, "%s", strerror(errno));
@@ -212,6 +286,25 @@ int opt_set(struct opts *o, const struct opt *row, const char *val, char *err, s
 	return ret;
 }
 
+const char *flags_text(const struct opt *row, __u32 bits, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int c = 0; row->choices[c].name && n < len; c++)
+		if (bits & row->choices[c].value)
+			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "", row->choices[c].name);
+	return buf;
+}
+
+const char *choice_text(const struct opt *row, int value)
+{
+	for (int c = 0; row->choices[c].name; c++)
+		if (row->choices[c].value == value)
+			return row->choices[c].name;
+	return "?";
+}
+
 /*
  * Row's value as the option takes it ("10MB", "term"); of a list, name i. NULL for a name
  * past the last, and for what has no text (a flag).
@@ -219,11 +312,24 @@ int opt_set(struct opts *o, const struct opt *row, const char *val, char *err, s
 const char *opt_text(const struct opts *o, const struct opt *row, int i, char *buf, size_t len)
 {
 	const void *p = field(o, row);
-	size_t size;
+	const __u32 *u32 = p;
+	size_t size, n;
 
 	if (i && row->type != OPT_NAMES)
 		return NULL;
 	switch (row->type) {
+	case OPT_THRESHOLD:
+		if (!u32[2])
+			return fmt_size(*(const __u64 *)p, buf, len);
+		snprintf(buf, len, "%u%%", u32[2]);
+		return buf;
+	case OPT_FLAGS:
+		return flags_text(row, *u32, buf, len);
+	case OPT_PSI:
+		n = snprintf(buf, len, "%s:avg10>=%u", u32[0] ? "full" : "some", u32[1] / 100);
+		if (u32[1] % 100 && n < len)
+			snprintf(buf + n, len - n, ".%02u", u32[1] % 100);
+		return buf;
 	case OPT_YESNO:
 		return get_uint(p, row->size) ? "yes" : "no";
 	case OPT_COUNT:
@@ -233,10 +339,7 @@ const char *opt_text(const struct opts *o, const struct opt *row, int i, char *b
 	case OPT_SIZE:
 		return fmt_size(get_uint(p, row->size), buf, len);
 	case OPT_CHOICE:
-		for (int c = 0; row->choices[c].name; c++)
-			if (row->choices[c].value == *(const int *)p)
-				return row->choices[c].name;
-		return "?";
+		return choice_text(row, *(const int *)p);
 	case OPT_NAMES:
 		size = row->size / row->count;
 		if (i >= row->count || !((const char *)p)[i * size])
@@ -254,7 +357,7 @@ const char *opt_text(const struct opts *o, const struct opt *row, int i, char *b
 /* Row's value as JSON: numbers as numbers, yes or no as a boolean, a list as an array. */
 void opt_json(json_writer_t *w, const struct opts *o, const struct opt *row)
 {
-	char buf[NUM_LEN];
+	char buf[VALUE_LEN];
 	const char *s;
 
 	jsonw_name(w, row->json);
@@ -271,6 +374,20 @@ void opt_json(json_writer_t *w, const struct opts *o, const struct opt *row)
 		jsonw_start_array(w);
 		for (int i = 0; (s = opt_text(o, row, i, buf, sizeof(buf))); i++)
 			jsonw_string(w, s);
+		jsonw_end_array(w);
+		break;
+	case OPT_THRESHOLD:
+		/* bytes as a number, a percent as "80%" */
+		if (((const __u32 *)field(o, row))[2])
+			jsonw_string(w, opt_text(o, row, 0, buf, sizeof(buf)));
+		else
+			jsonw_uint(w, *(const __u64 *)field(o, row));
+		break;
+	case OPT_FLAGS:
+		jsonw_start_array(w);
+		for (int c = 0; row->choices[c].name; c++)
+			if (*(const __u32 *)field(o, row) & row->choices[c].value)
+				jsonw_string(w, row->choices[c].name);
 		jsonw_end_array(w);
 		break;
 	default:

@@ -127,6 +127,10 @@ int config(struct opts *o)
 	ret = layer(o, &base, o->config, CMD_CONFIG);
 	if (ret)
 		goto cleanup;
+	if (opts_changes(o) && resolve_cgroups(&o->set)) {
+		ret = 1;
+		goto cleanup;
+	}
 	err = opts_changes(o) ? write_pinned_settings(o->pin_dir, &o->set) : 0;
 	if (err) {
 		p_err("changing the settings: %s", strerror(-err));

@@ -11,10 +11,65 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "oomkiller.skel.h"
+#include "cgroups.h"
 #include "loader.h"
+
+/*
+ * The ids of the --cgroup paths, under the mount of the policy's hierarchy (set->cgroup_v1
+ * says which, as found now): the inode numbers of their directories, which BPF compares with
+ * its cgroups' kernfs ids. -errno, said.
+ */
+int resolve_cgroups(struct oomk_settings *set)
+{
+	char root[PATH_MAX], path[PATH_MAX];
+	bool v1 = false;
+	struct stat st;
+	int err;
+
+	err = cgroup_mount(root, sizeof(root), &v1);
+	set->cgroup_v1 = v1;
+	for (int i = 0; i < OOMK_PATTERNS; i++) {
+		const char *rel = set->cgroup_path[i];
+
+		set->cgroup[i] = 0;
+		if (!rel[0])
+			continue;
+		if (err) {
+			p_err("--cgroup=%s: no cgroup hierarchy is mounted", rel);
+			return err;
+		}
+		err = try_snprintf(path, sizeof(path), "%s/%s", root, rel + (rel[0] == '/'));
+		if (!err && stat(path, &st))
+			err = -errno;
+		if (!err && !S_ISDIR(st.st_mode))
+			err = -ENOTDIR;
+		if (err) {
+			p_err("--cgroup=%s: %s", path, strerror(-err));
+			return err;
+		}
+		set->cgroup[i] = st.st_ino;
+	}
+	return 0;
+}
+
+/* The kernel's psi_system as /proc/kallsyms has it (a data symbol: CONFIG_KALLSYMS_ALL), or 0. */
+static __u64 psi_system_addr(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	unsigned long long addr, found = 0;
+	char line[256], name[128];
+
+	while (!found && f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %*c %127s", &addr, name) == 2 && !strcmp(name, "psi_system"))
+			found = addr;
+	if (f)
+		fclose(f);
+	return found;
+}
 
 /*
  * The path each part takes on this kernel (asked for, or the best it allows), into the object
@@ -29,9 +84,13 @@ static int configure(struct oomkiller_bpf *skel, const struct opts *o, struct oo
 	int err;
 
 	probe_features(&f);
-	err = choose_paths(&f, set);
+	err = choose_paths(&f, set) ?: resolve_cgroups(set);
 	if (err)
 		return err;
+	set->page_size = sysconf(_SC_PAGESIZE);
+	skel->rodata->psi_system_addr = psi_system_addr();
+	if (skel->rodata->psi_system_addr)
+		set->features |= OOMK_FEAT_PSI_KERNEL;
 	skel->rodata->mem_backend = set->backend;
 	skel->rodata->have_signal_task = f.feat & OOMK_FEAT_SIGNAL_TASK;
 	skel->rodata->have_task_iter = f.feat & OOMK_FEAT_TASK_ITER;
@@ -45,6 +104,7 @@ static int configure(struct oomkiller_bpf *skel, const struct opts *o, struct oo
 		bpf_program__set_autoload(vfs[i], set->hooks == OOMK_HOOKS_FEXIT);
 	/* where BPF cannot signal a task that is not current, the ticker sends what it queues */
 	bpf_program__set_autoload(skel->progs.oomk_queued_sent, !(f.feat & OOMK_FEAT_SIGNAL_TASK));
+	bpf_program__set_autoload(skel->progs.oomk_members, !(f.feat & OOMK_FEAT_SIGNAL_TASK));
 	set->active = (1 << OOMK_NR_LIMITS) - 1;
 	return 0;
 }
@@ -224,13 +284,17 @@ static int start_ticker(const char *pin_dir, struct oomk_settings *set, ticker_f
 static void report(const char *pin_dir, const struct oomk_settings *set, const char *libc,
 		   int rand_err)
 {
+	const struct opts o = { .set = *set };
 	char buf[160];
 
 	printf("oomkiller: installed at %s\n", pin_dir);
 	printf("  candidates: names containing %s", fmt_names(set, buf, sizeof(buf)));
 	printf("; none is %s below %s of RAM used\n",
 	       set->action == OOMK_ACTION_TERM ? "sent SIGTERM" : "killed",
-	       fmt_size(set->mem_threshold, buf, sizeof(buf)));
+	       opt_text(&o, opt_by_name("mem-threshold", CMD_POLICY), 0, buf, sizeof(buf)));
+	printf("  gates: %s; killed: the %s\n",
+	       opt_text(&o, opt_by_name("gate", CMD_POLICY), 0, buf, sizeof(buf)),
+	       unit_name(set->unit));
 	if (set->dry_run)
 		printf("  dry run: every kill is logged, nothing is signalled\n");
 	printf("  limits: %s\n", fmt_limits(set, buf, sizeof(buf)));

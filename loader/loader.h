@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdio.h>
 #include <linux/types.h>
 #include "oomkiller.h"
@@ -28,6 +29,7 @@ int config(struct opts *o);
 enum { PINS_NONE, PINS_INSTALLED, PINS_PARTIAL };
 int pin_dir_lock(const char *pin_dir, bool create);
 int pin_dir_state(const char *pin_dir);
+ssize_t read_iter(const char *pin_dir, const char *link, char *out, size_t len);
 int judge_all(const char *pin_dir);
 int write_pinned_settings(const char *pin_dir, const struct oomk_settings *set);
 int pin_dir_remove(const char *pin_dir);
@@ -51,6 +53,7 @@ int missing_links(const char *pin_dir, __u64 progs, bool fix, char *buf, size_t 
 int status(const char *pin_dir);
 
 /* install.c */
+int resolve_cgroups(struct oomk_settings *set);
 int install(const struct opts *o, ticker_fn ticker);
 int uninstall(const char *pin_dir);
 

@@ -99,24 +99,43 @@ int pin_dir_state(const char *pin_dir)
 	return entries ? PINS_PARTIAL : PINS_NONE;
 }
 
-/* Has BPF judge every process by the settings: reading the pinned iterator runs it. */
-int judge_all(const char *pin_dir)
+/*
+ * Runs the iterator pinned as link (reading it runs it): what it printed into out, as much as
+ * fits in len (out may be NULL). Bytes printed, or -errno.
+ */
+ssize_t read_iter(const char *pin_dir, const char *link, char *out, size_t len)
 {
 	char path[PATH_MAX], buf[4096];
-	ssize_t n;
+	ssize_t n, total = 0;
 	int fd, err;
 
-	err = try_snprintf(path, sizeof(path), "%s/%s", pin_dir, PIN_JUDGE_ALL);
+	err = try_snprintf(path, sizeof(path), "%s/%s", pin_dir, link);
 	if (err)
 		return err;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		if (out && (size_t)total < len)
+			memcpy(out + total, buf, (size_t)n < len - total ? (size_t)n : len - total);
+		total += n;
+	}
 	err = n < 0 ? -errno : 0;
 	close(fd);
-	return err;
+	return err ?: total;
+}
+
+/*
+ * Has BPF judge every process by the settings: the command lines read first (the judging
+ * cannot), then the judging, each by reading its pinned iterator.
+ */
+int judge_all(const char *pin_dir)
+{
+	ssize_t err = read_iter(pin_dir, PIN_READ_ARGS, NULL, 0);
+
+	if (err >= 0)
+		err = read_iter(pin_dir, PIN_JUDGE_ALL, NULL, 0);
+	return err < 0 ? err : 0;
 }
 
 /* One map update, then every process judged again: the change is whole when it is seen. */

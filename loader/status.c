@@ -8,7 +8,7 @@
 
 int status(const char *pin_dir)
 {
-	char a[NUM_LEN], b[NUM_LEN], lim[256], gone[512], libcs[OOMK_LIBCS * 64];
+	char lim[256], gone[512], libcs[OOMK_LIBCS * 64];
 	struct snapshot s;
 	bool healthy;
 	int err, nr;
@@ -28,8 +28,7 @@ int status(const char *pin_dir)
 	       s.ticker_running ? "running" : "NOT RUNNING", s.age_ms / 1000.0,
 	       s.stale ? " (STALE)" : "");
 	printf("  paths: %s\n", fmt_paths(&s.set, lim, sizeof(lim)));
-	printf("  gate: %s, %s of RAM used, threshold %s\n", s.st.gate ? "OPEN" : "closed",
-	       fmt_size(s.st.used, a, sizeof(a)), fmt_size(s.set.mem_threshold, b, sizeof(b)));
+	printf("  gates: %s\n", fmt_gate_readings(&s.set, &s.st, lim, sizeof(lim)));
 	printf("  limits: %s\n", fmt_limits(&s.set, lim, sizeof(lim)));
 	printf("  rand() probed in: %s\n", fmt_libcs(&s, libcs, sizeof(libcs)));
 	printf("  candidates: %d tracked", s.nr_procs);

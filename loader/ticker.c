@@ -68,7 +68,7 @@ struct seen {
 
 struct ticker {
 	const char *pin_dir;
-	int settings, state, kills, procs, marks;
+	int settings, state, kills, procs, marks, psi, victim;
 	__u64 logged; /* kills logged so far */
 	struct seen *seen; /* candidates at the last tick */
 	int nr_seen;
@@ -88,6 +88,33 @@ static bool seen_before(const struct ticker *t, const struct seen *s)
  * the one pid names now if its mark holds the start time BPF saw, so that a process that took
  * a dead offender's pid is never signalled. BPF sees it go out, and logs it.
  */
+/*
+ * The other members of the offender pid's group or cgroup, as BPF's oomk_members lists them
+ * (never a protected process), sent sig by pidfd: a pid that dies meanwhile is not reused
+ * under us once its pidfd is open.
+ */
+static void signal_members(const struct ticker *t, __u32 pid, int sig)
+{
+	char pids[OOMK_MAX_PROCS], *line, *save;
+	__u32 zero = 0;
+	ssize_t n;
+
+	if (bpf_map_update_elem(t->victim, &zero, &pid, BPF_ANY))
+		return;
+	n = read_iter(t->pin_dir, PIN_MEMBERS, pids, sizeof(pids) - 1);
+	if (n < 0)
+		return;
+	pids[n < (ssize_t)sizeof(pids) ? n : (ssize_t)sizeof(pids) - 1] = '\0';
+	for (line = strtok_r(pids, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		int fd = pidfd_of(atoi(line));
+
+		if (fd < 0)
+			continue;
+		syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+		close(fd);
+	}
+}
+
 static void send_queued(const struct ticker *t, __u32 pid, const struct oomk_proc *p)
 {
 	int pidfd = pidfd_of(pid);
@@ -95,6 +122,8 @@ static void send_queued(const struct ticker *t, __u32 pid, const struct oomk_pro
 
 	if (pidfd < 0)
 		return;
+	if (p->queued_unit != OOMK_UNIT_PROCESS)
+		signal_members(t, pid, p->queued);
 	if (!bpf_map_lookup_elem(t->marks, &pidfd, &m) && m.start_ns == p->start_ns)
 		syscall(SYS_pidfd_send_signal, pidfd, p->queued, NULL, 0);
 	close(pidfd);
@@ -135,7 +164,27 @@ static void visit_candidates(struct ticker *t)
 }
 
 /*
- * Every tick: sysinfo(2), at whose return BPF reads si_meminfo and sweeps; the signals BPF
+ * Memory pressure for the PSI gate where BPF cannot read the kernel's: avg10 of the some and
+ * full lines of /proc/pressure/memory, in hundredths of a percent, before BPF's reading.
+ */
+static void write_pressure(const struct ticker *t)
+{
+	FILE *f = fopen("/proc/pressure/memory", "re");
+	struct oomk_psi psi = {};
+	unsigned int whole, frac;
+	char line[256], kind[8];
+	__u32 zero = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%7s avg10=%u.%u", kind, &whole, &frac) == 3)
+			psi.avg10[!strcmp(kind, "full")] = whole * 100 + frac;
+	if (f)
+		fclose(f);
+	bpf_map_update_elem(t->psi, &zero, &psi, BPF_ANY);
+}
+
+/*
+ * Every tick: the pressure, if the PSI gate needs it from here; sysinfo(2), at whose return BPF reads si_meminfo and sweeps; the signals BPF
  * queued, and new candidates' libcs; the kills logged since. While candidates go untracked
  * for want of room, every process is judged again, so that they get the room others left.
  * Ends on SIGINT or SIGTERM (returning it), when the install is removed or another ticker took
@@ -162,6 +211,8 @@ int ticker_loop(const char *pin_dir, FILE *echo)
 	t.kills = pinned_map(pin_dir, PIN_KILLS);
 	t.procs = pinned_map(pin_dir, PIN_PROCS);
 	t.marks = pinned_map(pin_dir, PIN_MARKS);
+	t.psi = pinned_map(pin_dir, PIN_PSI);
+	t.victim = pinned_map(pin_dir, PIN_VICTIM);
 	/* kills from before this ticker started were logged by the one before it */
 	bpf_map_lookup_elem(t.state, &zero, &st);
 	t.logged = st.kills;
@@ -174,6 +225,8 @@ int ticker_loop(const char *pin_dir, FILE *echo)
 	       set.ticker_pid == (__u32)getpid()) {
 		const struct timespec tick = { set.tick_ms / 1000, set.tick_ms % 1000 * 1000000L };
 
+		if ((set.gates & OOMK_GATE_PSI) && !(set.features & OOMK_FEAT_PSI_KERNEL))
+			write_pressure(&t);
 		sysinfo(&si);
 		visit_candidates(&t);
 		log_kills(t.state, t.kills, &t.logged, echo);
@@ -190,6 +243,8 @@ int ticker_loop(const char *pin_dir, FILE *echo)
 	close(t.kills);
 	close(t.procs);
 	close(t.marks);
+	close(t.psi);
+	close(t.victim);
 	return stopping;
 }
 
