@@ -6,7 +6,8 @@
  * process, or with --kill its process group or cgroup, never a protected process. Where the
  * kernel cannot signal a task other than current (before 6.13), a signal decided elsewhere is
  * queued in the procs entry: the offender's next event sends it, or the ticker does (to the
- * members oomk_members lists, for a group or cgroup), which this unit sees go out.
+ * members oomk_members lists, for a group or cgroup, the offender held stopped meanwhile if
+ * the kill was decided at its own event), which this unit sees go out.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -16,6 +17,7 @@
 
 #define SIGKILL		  9
 #define SIGTERM		  15
+#define SIGSTOP		  19
 #define OOM_SCORE_ADJ_MIN (-1000)
 
 /* Set by the loader from what the kernel offers; calls of what it lacks are dead code. */
@@ -275,7 +277,11 @@ static __always_inline bool act(__u32 tgid, struct oomk_proc *p, __u32 from, str
 	if (e->sig && !here && any_task && !have_signal_task) {
 		p->queued_how = e->how;
 		p->queued_unit = e->unit;
+		p->queued_gates = e->gates;
 		p->queued = e->sig;
+		/* at its own event: held still until the ticker signals its unit, or it would go on */
+		if (cur->tgid == tgid && !protected(cur->group_leader, st))
+			bpf_send_signal(SIGSTOP);
 		return false;
 	}
 	if (e->sig && !here && !any_task)
@@ -402,6 +408,7 @@ int BPF_PROG(oomk_queued_sent, int sig, struct kernel_siginfo *info, struct task
 		return 0;
 	e.how = p->queued_how;
 	e.unit = p->queued_unit;
+	e.gates = p->queued_gates;
 	e.signalled = p->signalled + 1;
 	p->queued = 0;
 	p->signalled = 0;

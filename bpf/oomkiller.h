@@ -105,6 +105,7 @@ struct oomk_proc {
 		       * sends it (kernels without bpf_send_signal_task) */
 	__u32 queued_how; /* OOMK_BY_*, for the kill log */
 	__u32 queued_unit; /* OOMK_UNIT_* of what was queued */
+	__u32 queued_gates; /* OOMK_GATE_* open when it was queued */
 };
 
 /* Value of the pinned task storage "marks", on a candidate's group leader. */

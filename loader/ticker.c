@@ -124,8 +124,11 @@ static void send_queued(const struct ticker *t, __u32 pid, const struct oomk_pro
 		return;
 	if (p->queued_unit != OOMK_UNIT_PROCESS)
 		signal_members(t, pid, p->queued);
-	if (!bpf_map_lookup_elem(t->marks, &pidfd, &m) && m.start_ns == p->start_ns)
-		syscall(SYS_pidfd_send_signal, pidfd, p->queued, NULL, 0);
+	if (!bpf_map_lookup_elem(t->marks, &pidfd, &m) && m.start_ns == p->start_ns &&
+	    !syscall(SYS_pidfd_send_signal, pidfd, p->queued, NULL, 0) &&
+	    p->queued_unit != OOMK_UNIT_PROCESS && p->queued != SIGKILL)
+		/* BPF stopped an offender of a unit at its own event: let it take the SIGTERM */
+		syscall(SYS_pidfd_send_signal, pidfd, SIGCONT, NULL, 0);
 	close(pidfd);
 }
 
