@@ -236,3 +236,12 @@ test-kernels-arm64: deps
 .PHONY: bench-kernels
 bench-kernels: oomkiller oomkiller-inspect $(TEST_PROGS) $(OUTPUT)/bench/bench $(BENCH_PROGS)
 	$(Q)KERNELS="$(KERNELS)" ci/kernels/bench
+
+# make test-service [SERVICE_KERNELS="6.1 6.12"]: dist/oomkiller.service under a real systemd,
+# in a qemu guest booting Debian's kernel with a debootstrap'd root (cached in .output/service):
+# start, stop, a SIGKILLed run restarted, the kill lines in the journal. See ci/service/README.
+SERVICE_KERNELS ?= 6.12
+.PHONY: test-service
+test-service: oomkiller oomkiller-inspect $(OUTPUT)/tests/oomp_test_writes \
+		$(OUTPUT)/tests/oomp_test_rand_musl
+	$(Q)KERNELS="$(SERVICE_KERNELS)" ci/service/run
