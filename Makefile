@@ -13,9 +13,11 @@ ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 BUILD_DEPS := clang:clang bpftool:bpftool gcc:gcc make:make libbpf-dev:bpf/libbpf.h \
 	libelf-dev:gelf.h zlib1g-dev:zlib.h
 # What the tests need besides: JSON read by a real parser, the unit and the man pages checked,
-# pgrep and ip, and a second C library (musl) whose rand() must be counted too.
+# pgrep and ip, and a second C library (musl) whose rand() must be counted too; the metrics
+# checked by promtool and served by a real node_exporter, scraped with curl.
 TEST_DEPS := jq:jq systemd:systemd-analyze mandoc:mandoc man-db:man procps:pgrep \
-	iproute2:ip musl-tools:musl-gcc
+	iproute2:ip musl-tools:musl-gcc prometheus:promtool \
+	prometheus-node-exporter:prometheus-node-exporter curl:curl
 
 VERSION := 0.11
 

@@ -94,6 +94,9 @@ static __always_inline void log_kill(__u32 tgid, struct oomk_proc *p, int sig, _
 	if (!st || !cfg)
 		return;
 	seq = __sync_fetch_and_add(&st->kills, 1) + 1;
+	/* counted apart from the log, which keeps only the last OOMK_KILL_LOG */
+	if (p->limit < OOMK_NR_LIMITS && how < OOMK_NR_BY)
+		__sync_fetch_and_add(&st->kills_by[p->limit][how], 1);
 	slot = seq % OOMK_KILL_LOG;
 	k = bpf_map_lookup_elem(&kills, &slot);
 	if (!k)

@@ -7,7 +7,7 @@
 #define __OOMKILLER_H
 
 /* Bump whenever a pinned map's layout changes: tools refuse pins of another schema. */
-#define OOMK_SCHEMA    5
+#define OOMK_SCHEMA    6
 
 #define OOMK_COMM_LEN  16
 #define OOMK_MAX_PROCS 16384
@@ -15,6 +15,7 @@
 #define OOMK_PATTERNS  4 /* --name and --exclude, each */
 #define OOMK_LIBCS     32 /* C libraries whose rand() can be probed at once */
 #define OOMK_PATH_LEN  128
+#define OOMK_TEXT_LEN  256 /* --on-kill, --metrics-file */
 
 /* The limits, in the order of every table and option list: indexes of count[] and max[]. */
 enum {
@@ -94,6 +95,7 @@ enum {
 	OOMK_BY_EVENT, /* at the event that crossed the limit */
 	OOMK_BY_SWEEP, /* by the first reading to find the gate open */
 	OOMK_BY_GRACE, /* SIGKILL once the grace after a SIGTERM is over */
+	OOMK_NR_BY,
 };
 
 /* Value of the pinned array "kills": entry number seq is at index seq % OOMK_KILL_LOG. */
@@ -130,6 +132,10 @@ struct oomk_settings {
 	__u32 tick_ms;
 	__u32 dry_run; /* 1: count and log, signal nothing */
 	__u32 installed; /* 1 once install finished: a half-pinned install has 0 */
+	/* the ticker's, read every tick so that 'config' changes them live; BPF never reads them */
+	__u32 on_kill_timeout_ms;
+	char on_kill[OOMK_TEXT_LEN]; /* /bin/sh -c this for each kill; "": none */
+	char metrics_file[OOMK_TEXT_LEN]; /* written every tick; "": none */
 };
 
 /* Value of the pinned array "state": written by BPF only. */
@@ -139,6 +145,7 @@ struct oomk_state {
 	__u64 reading_ns; /* CLOCK_BOOTTIME of the last reading */
 	__u64 readings;
 	__u64 kills; /* entries written to "kills": signals sent, and dry-run ones */
+	__u64 kills_by[OOMK_NR_LIMITS][OOMK_NR_BY]; /* the same, by limit and OOMK_BY_* */
 	__u64 untracked; /* candidates alive now that procs had no room for */
 	__u64 untracked_total; /* candidates left untracked since install */
 	__u64 own_ino[2]; /* oomkiller's binaries as BPF sees them: never candidates */

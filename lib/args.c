@@ -54,6 +54,7 @@ static const char *const group_titles[] = {
 			 "--exclude; it is killed at the event that makes it reach a limit, once "
 			 "RAM used reaches --mem-threshold):",
 	[GROUP_LOAD] = "Loading:",
+	[GROUP_TICKER] = "The ticker (config changes these live too):",
 	[GROUP_OUTPUT] = "Output:",
 	[GROUP_COMMON] = "Common:",
 };
@@ -64,7 +65,7 @@ static const char *metavar(const struct opt *row, char *buf, size_t len)
 	static const char *const of_type[] = {
 		[OPT_COUNT] = "N",     [OPT_SIZE] = "SIZE",    [OPT_MS] = "MS",
 		[OPT_SECONDS] = "SEC", [OPT_NAMES] = "SUBSTR", [OPT_STRING] = "PATH",
-		[OPT_FILE] = "FILE",   [OPT_YESNO] = "yes|no",
+		[OPT_FILE] = "FILE",   [OPT_YESNO] = "yes|no", [OPT_TEXT] = "TEXT",
 	};
 	size_t n = 0;
 
