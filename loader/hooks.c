@@ -98,11 +98,11 @@ static void hook_output(const struct hooks *h, struct hook *k)
 	}
 }
 
-static void set_env(const char *name, const char *fmt, unsigned long long v)
+static void set_number(const char *name, unsigned long long v)
 {
 	char buf[NUM_LEN];
 
-	snprintf(buf, sizeof(buf), fmt, v);
+	snprintf(buf, sizeof(buf), "%llu", v);
 	setenv(name, buf, 1);
 }
 
@@ -121,15 +121,15 @@ exec_hook(const struct hooks *h, const char *cmd, const struct oomk_kill *k, int
 	dup2(out, STDERR_FILENO);
 	close_range(STDERR_FILENO + 1, ~0U, 0);
 	snprintf(comm, sizeof(comm), "%.*s", OOMK_COMM_LEN - 1, k->comm);
-	set_env("OOMKILLER_SEQ", "%llu", k->seq);
-	set_env("OOMKILLER_PID", "%llu", k->pid);
+	set_number("OOMKILLER_SEQ", k->seq);
+	set_number("OOMKILLER_PID", k->pid);
 	setenv("OOMKILLER_NAME", comm, 1);
 	setenv("OOMKILLER_LIMIT", limit_opt(limit_index(k->limit))->column, 1);
-	set_env("OOMKILLER_VALUE", "%llu", k->value);
-	set_env("OOMKILLER_MAX", "%llu", k->max);
-	set_env("OOMKILLER_USED", "%llu", k->used);
-	set_env("OOMKILLER_THRESHOLD", "%llu", k->mem_threshold);
-	set_env("OOMKILLER_SIGNAL", "%llu", k->signal);
+	set_number("OOMKILLER_VALUE", k->value);
+	set_number("OOMKILLER_MAX", k->max);
+	set_number("OOMKILLER_USED", k->used);
+	set_number("OOMKILLER_THRESHOLD", k->mem_threshold);
+	set_number("OOMKILLER_SIGNAL", k->signal);
 	setenv("OOMKILLER_HOW", how_name(k->how), 1);
 	setenv("OOMKILLER_DRY_RUN", k->signal ? "no" : "yes", 1);
 	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
@@ -144,7 +144,7 @@ static void start_hook(struct hooks *h, struct hook *slot, const char *cmd,
 
 	if (pipe2(pipefd, O_CLOEXEC)) {
 		say(h, LOG_ERR, "on-kill for kill %llu: pipe: %s", (unsigned long long)k->seq,
-		       strerror(errno));
+		    strerror(errno));
 		return;
 	}
 	pid = fork();
@@ -153,7 +153,7 @@ static void start_hook(struct hooks *h, struct hook *slot, const char *cmd,
 	close(pipefd[1]);
 	if (pid < 0) {
 		say(h, LOG_ERR, "on-kill for kill %llu: fork: %s", (unsigned long long)k->seq,
-		       strerror(errno));
+		    strerror(errno));
 		close(pipefd[0]);
 		return;
 	}
@@ -175,19 +175,21 @@ static void reap_hooks(struct hooks *h)
 		hook_output(h, k);
 		if (!k->killed && now_ms() >= k->deadline) {
 			say(h, LOG_WARNING,
-			       "on-kill %d for kill %llu: still running after %llu ms: killed",
-			       k->pid, (unsigned long long)k->seq,
-			       (unsigned long long)(k->deadline - k->start));
-			kill(-k->pid, SIGKILL);
+			    "on-kill %d for kill %llu: still running after %llu ms: killed", k->pid,
+			    (unsigned long long)k->seq,
+			    (unsigned long long)(k->deadline - k->start));
+			/* its group, unless it was too quick to have made one yet */
+			if (kill(-k->pid, SIGKILL))
+				kill(k->pid, SIGKILL);
 			k->killed = true;
 		}
 		if (waitpid(k->pid, &status, WNOHANG) != k->pid)
 			continue;
 		if (!k->killed && !(WIFEXITED(status) && !WEXITSTATUS(status)))
 			say(h, LOG_WARNING, "on-kill %d for kill %llu: %s %d", k->pid,
-			       (unsigned long long)k->seq,
-			       WIFEXITED(status) ? "exit status" : "killed by signal",
-			       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+			    (unsigned long long)k->seq,
+			    WIFEXITED(status) ? "exit status" : "killed by signal",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 		/* what it left in the pipe; a child it left behind may hold the pipe: not ours */
 		hook_output(h, k);
 		if (k->fd >= 0)
@@ -212,7 +214,7 @@ static void start_hooks(struct hooks *h, int state_fd, int kills_fd,
 	}
 	if (st.kills + 1 - h->next > OOMK_KILL_LOG) {
 		say(h, LOG_WARNING, "on-kill not run for %llu kills: the log no longer holds them",
-		       (unsigned long long)(st.kills + 1 - h->next - OOMK_KILL_LOG));
+		    (unsigned long long)(st.kills + 1 - h->next - OOMK_KILL_LOG));
 		h->next = st.kills + 1 - OOMK_KILL_LOG;
 	}
 	for (int i = 0; i < HOOKS_MAX && h->next <= st.kills; i++) {
@@ -270,14 +272,14 @@ void hooks_end(struct hooks *h, int state_fd, const struct oomk_settings *set)
 		if (!h->run[i].pid)
 			continue;
 		say(h, LOG_WARNING, "on-kill %d for kill %llu: the ticker stops: terminated",
-		       h->run[i].pid, (unsigned long long)h->run[i].seq);
+		    h->run[i].pid, (unsigned long long)h->run[i].seq);
 		kill(-h->run[i].pid, SIGTERM);
 		if (h->run[i].fd >= 0)
 			close(h->run[i].fd);
 	}
 	if (set->on_kill[0] && !bpf_map_lookup_elem(state_fd, &zero, &st) && st.kills >= h->next)
 		say(h, LOG_WARNING, "on-kill not run for kills %llu to %llu: the ticker stops",
-		       (unsigned long long)h->next, (unsigned long long)st.kills);
+		    (unsigned long long)h->next, (unsigned long long)st.kills);
 	sigprocmask(SIG_SETMASK, &h->mask, NULL);
 	signal(SIGCHLD, SIG_DFL);
 }

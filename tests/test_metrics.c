@@ -205,6 +205,44 @@ cleanup:
 	remove_tmpdir(dir);
 }
 
+/*
+ * The ticker killed and started again by install: the new one runs the hook for the kills
+ * after it started, not again for those its predecessor ran it for; the counters go on.
+ */
+static void test_on_kill_restart(const char *pin_dir)
+{
+	char dir[64], out[4096], hook[256], metrics[128];
+	struct oomk_settings set;
+
+	if (!make_tmpdir(dir, sizeof(dir)))
+		return;
+	snprintf(hook, sizeof(hook), "--on-kill=echo $OOMKILLER_SEQ >> %s/hooks", dir);
+	snprintf(metrics, sizeof(metrics), "--metrics-file=%s/oomkiller.prom", dir);
+	if (!ASSERT_EQ(install_open(pin_dir, hook, metrics, NULL), EXIT(0), "install"))
+		goto cleanup;
+	ASSERT_EQ(wait_child(spawn("oomp_test_writes", "150", "60", NULL), 5000), KILLED,
+		  "the first offender killed");
+	ASSERT_EQ(sh_until(out, sizeof(out), EXIT(0), "grep -qx 1 %s/hooks 2>/dev/null", dir),
+		  EXIT(0), "its hook ran");
+	ASSERT_EQ(map_lookup(pin_dir, PIN_SETTINGS, 0, &set), 0, "settings");
+	ASSERT_EQ(kill(set.ticker_pid, SIGKILL), 0, "kill the ticker");
+	ASSERT_EQ(sh(out, sizeof(out), "./oomkiller install --pin-dir=%s", pin_dir), EXIT(0),
+		  "install starts another");
+	ASSERT_EQ(wait_child(spawn("oomp_test_writes", "150", "60", NULL), 5000), KILLED,
+		  "the second offender killed");
+	ASSERT_EQ(sh_until(out, sizeof(out), EXIT(0), "grep -qx 2 %s/hooks", dir), EXIT(0),
+		  "its hook ran");
+	ASSERT_EQ(sh(out, sizeof(out), "cat %s/hooks", dir), EXIT(0), "the hooks");
+	ASSERT(!strcmp(out, "1\n2\n"), "each kill's hook once: %s", out);
+	ASSERT_EQ(sh_until(out, sizeof(out), EXIT(0),
+			   "grep -qx 'oomkiller_kills_total{limit=\"writes\",how=\"event\"} 2' "
+			   "%s/oomkiller.prom",
+			   dir),
+		  EXIT(0), "the new ticker's metrics count both kills");
+cleanup:
+	remove_tmpdir(dir);
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -273,4 +311,4 @@ cleanup:
 }
 
 TEST_MAIN(TEST(metrics_promtool), TEST(metrics_node_exporter), TEST(on_kill_burst),
-	  TEST(on_kill_timeout))
+	  TEST(on_kill_restart), TEST(on_kill_timeout))
