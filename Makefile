@@ -13,10 +13,11 @@ ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 BUILD_DEPS := clang:clang bpftool:bpftool gcc:gcc make:make libbpf-dev:bpf/libbpf.h \
 	libelf-dev:gelf.h zlib1g-dev:zlib.h
 # What the tests need besides: JSON read by a real parser, the unit and the man pages checked,
-# pgrep and ip, and a second C library (musl) whose rand() must be counted too; the metrics
-# checked by promtool and served by a real node_exporter, scraped with curl.
+# pgrep and ip, a second C library (musl) whose rand() must be counted too, the fleet's YAML
+# parsed (py:MODULE is a Python module), and the metrics checked by promtool and served by a
+# real node_exporter, scraped with curl.
 TEST_DEPS := jq:jq systemd:systemd-analyze mandoc:mandoc man-db:man procps:pgrep \
-	iproute2:ip musl-tools:musl-gcc prometheus:promtool \
+	iproute2:ip musl-tools:musl-gcc python3-yaml:py:yaml prometheus:promtool \
 	prometheus-node-exporter:prometheus-node-exporter curl:curl
 
 VERSION := 0.11
@@ -66,6 +67,7 @@ define check_deps
 	else \
 		missing=$$(for d in $(1); do w=$${d#*:}; case $$w in \
 			*.h) echo "#include <$$w>" | $(CC) -E - >/dev/null 2>&1 ;; \
+			py:*) python3 -c "import $${w#py:}" 2>/dev/null ;; \
 			*) command -v $$w >/dev/null ;; esac || echo "$$w ($${d%%:*})"; done); \
 		[ -z "$$missing" ] || { echo "make: missing:" $$missing; exit 1; }; \
 	fi
@@ -238,3 +240,17 @@ test-kernels-arm64: deps
 .PHONY: bench-kernels
 bench-kernels: oomkiller oomkiller-inspect $(TEST_PROGS) $(OUTPUT)/bench/bench $(BENCH_PROGS)
 	$(Q)KERNELS="$(KERNELS)" ci/kernels/bench
+
+# make test-service [SERVICE_KERNELS="6.1 6.12"]: dist/oomkiller.service under a real systemd,
+# in a qemu guest booting Debian's kernel with a debootstrap'd root (cached in .output/service):
+# start, stop, a SIGKILLed run restarted, the kill lines in the journal. See ci/service/README.
+SERVICE_KERNELS ?= 6.12
+.PHONY: test-service test-fleet
+test-service: oomkiller oomkiller-inspect $(OUTPUT)/tests/oomp_test_writes \
+		$(OUTPUT)/tests/oomp_test_rand_musl
+	$(Q)KERNELS="$(SERVICE_KERNELS)" ci/service/run
+
+# make test-fleet: dist/oomkiller-daemonset.yaml parsed and its required fields checked,
+# dist/Containerfile read against the binaries built here (a second; no cluster, no image).
+test-fleet: oomkiller oomkiller-inspect | test-deps
+	$(Q)ci/service/check-fleet

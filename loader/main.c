@@ -1,13 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /* oomkiller: an OOM killer whose policy runs in the kernel as BPF programs. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "loader.h"
 
 static int do_install(struct opts *o)
 {
 	return load_config(o, CMD_INSTALL) ?: install(o, ticker_spawn);
+}
+
+/*
+ * Under systemd, stderr may be the journal itself ($JOURNAL_STREAM names it, systemd.exec(5)),
+ * which has the syslog line already: a copy there would log each kill twice.
+ */
+static bool stderr_is_journal(void)
+{
+	const char *stream = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	return stream && sscanf(stream, "%llu:%llu", &dev, &ino) == 2 &&
+	       !fstat(STDERR_FILENO, &st) && st.st_dev == dev && st.st_ino == ino;
 }
 
 /* install with this process as the ticker, tick until SIGINT or SIGTERM, uninstall */
@@ -25,7 +41,7 @@ static int do_run(struct opts *o)
 		      o->pin_dir, set.ticker_pid);
 		return 1;
 	}
-	if (ticker_loop(o->pin_dir, stderr))
+	if (ticker_loop(o->pin_dir, stderr_is_journal() ? NULL : stderr))
 		return uninstall(o->pin_dir);
 	/* not stopped by a signal: someone else uninstalled, or ticks now */
 	printf("oomkiller: %s is no longer this process's to tick: left as it is\n", o->pin_dir);

@@ -2,7 +2,7 @@
 /*
  * The ticker: calls sysinfo(2) every tick so that BPF reads what si_meminfo reports and
  * sweeps, writes each kill the BPF side logged to syslog (and to stderr under 'oomkiller
- * run'), and probes the C libraries that new candidates map.
+ * run', unless stderr is the journal), and probes the C libraries that new candidates map.
  */
 #define _GNU_SOURCE
 #include <errno.h>

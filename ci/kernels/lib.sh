@@ -58,7 +58,8 @@ fetch_kernel() {
 }
 
 # mkinitramfs ROOT OUT KDIR VERSION BUSYBOX [MODULE...]: adds to ROOT (where the caller put
-# /suite and whatever it needs) a static busybox, ci/kernels/init as /init, and the MODULEs
+# /suite and whatever it needs) a static busybox, ci/kernels/init as /init unless the caller put
+# its own there, and the MODULEs
 # with their dependencies, decompressed (busybox insmod reads no .ko.xz) and listed in load
 # order in /etc/modules; writes ROOT as a gzip'd cpio to OUT.
 mkinitramfs() {
@@ -67,7 +68,7 @@ mkinitramfs() {
 	mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,lib/modules}
 	cp "$busybox" "$root/bin/busybox"
 	ln -sf busybox "$root/bin/sh"
-	cp ci/kernels/init "$root/init"
+	[ -e "$root/init" ] || cp ci/kernels/init "$root/init"
 	: >"$root/etc/modules"
 	[ $# = 0 ] || modprobe -d "$kdir" -S "$ver" -a --show-depends "$@" \
 		| awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r ko; do
