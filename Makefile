@@ -13,10 +13,12 @@ ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 BUILD_DEPS := clang:clang bpftool:bpftool gcc:gcc make:make libbpf-dev:bpf/libbpf.h \
 	libelf-dev:gelf.h zlib1g-dev:zlib.h
 # What the tests need besides: JSON read by a real parser, the unit and the man pages checked,
-# pgrep and ip, a second C library (musl) whose rand() must be counted too, and the fleet's
-# YAML parsed (py:MODULE is a Python module).
+# pgrep and ip, a second C library (musl) whose rand() must be counted too, the fleet's YAML
+# parsed (py:MODULE is a Python module), and the metrics checked by promtool and served by a
+# real node_exporter, scraped with curl.
 TEST_DEPS := jq:jq systemd:systemd-analyze mandoc:mandoc man-db:man procps:pgrep \
-	iproute2:ip musl-tools:musl-gcc python3-yaml:py:yaml
+	iproute2:ip musl-tools:musl-gcc python3-yaml:py:yaml prometheus:promtool \
+	prometheus-node-exporter:prometheus-node-exporter curl:curl
 
 VERSION := 0.11
 

@@ -135,12 +135,20 @@ static __always_inline void log_kill(__u32 tgid, struct oomk_proc *p, const stru
 	struct oomk_settings *cfg = oomk_settings();
 	struct oomk_state *st = oomk_state();
 	struct oomk_kill *k;
-	__u32 slot;
+	__u32 slot, by;
 	__u64 seq;
 
 	if (!st || !cfg)
 		return;
 	seq = __sync_fetch_and_add(&st->kills, 1) + 1;
+	/*
+	 * Counted apart from the log, which keeps only the last OOMK_KILL_LOG; by one index checked
+	 * where it is used: 6.1's verifier loses the bounds of a value spilled to the stack.
+	 */
+	by = p->limit * OOMK_NR_BY + e->how;
+	barrier_var(by);
+	if (p->limit < OOMK_NR_LIMITS && e->how < OOMK_NR_BY && by < OOMK_NR_LIMITS * OOMK_NR_BY)
+		__sync_fetch_and_add(&st->kills_by[0][0] + by, 1);
 	slot = seq % OOMK_KILL_LOG;
 	k = bpf_map_lookup_elem(&kills, &slot);
 	if (!k)

@@ -14,7 +14,7 @@
 #define OOMK_KILL_LOG  256 /* kills the log keeps; older ones are overwritten */
 #define OOMK_PATTERNS  4 /* --name, --exe, --cmdline, their --exclude-*, --cgroup: each */
 #define OOMK_MATCH_LEN 64 /* an --exe, --cmdline or --cgroup pattern, with its NUL */
-#define OOMK_TEXT_LEN  256 /* the executable's path or the command line that BPF reads */
+#define OOMK_TEXT_LEN  256 /* the exe path or command line BPF reads; --on-kill, --metrics-file */
 #define OOMK_LIBCS     32 /* C libraries whose rand() can be probed at once */
 #define OOMK_PATH_LEN  128
 
@@ -126,6 +126,7 @@ enum {
 	OOMK_BY_EVENT, /* at the event that crossed the limit */
 	OOMK_BY_SWEEP, /* by the first reading to find the gate open */
 	OOMK_BY_GRACE, /* SIGKILL once the grace after a SIGTERM is over */
+	OOMK_NR_BY,
 };
 
 /* Value of the pinned array "kills": entry number seq is at index seq % OOMK_KILL_LOG. */
@@ -179,7 +180,10 @@ struct oomk_settings {
 	__u32 psi_min; /* avg10 that opens the PSI gate, in hundredths of a percent */
 	__u32 cgroup_v1; /* the policy's cgroups are the v1 memory hierarchy's, not v2's */
 	__u32 page_size;
-	__u32 pad;
+	/* the ticker's, read every tick so that 'config' changes them live; BPF never reads them */
+	__u32 on_kill_timeout_ms;
+	char on_kill[OOMK_TEXT_LEN]; /* /bin/sh -c this for each kill; "": none */
+	char metrics_file[OOMK_TEXT_LEN]; /* written every tick; "": none */
 };
 
 /* Value of the pinned array "state": written by BPF only. */
@@ -189,6 +193,7 @@ struct oomk_state {
 	__u64 reading_ns; /* CLOCK_BOOTTIME of the last reading */
 	__u64 readings;
 	__u64 kills; /* entries written to "kills": signals sent, and dry-run ones */
+	__u64 kills_by[OOMK_NR_LIMITS][OOMK_NR_BY]; /* the same, by limit and OOMK_BY_* */
 	__u64 untracked; /* candidates alive now that procs had no room for */
 	__u64 untracked_total; /* candidates left untracked since install */
 	__u64 own_ino[2]; /* oomkiller's binaries as BPF sees them: never candidates */

@@ -7,6 +7,7 @@
 #include "common.h"
 #include "format.h"
 #include "json_writer.h"
+#include "metrics.h"
 #include "options.h"
 #include "pins.h"
 #include "probe.h"
@@ -20,7 +21,6 @@ void print_procs(FILE *f, const struct snapshot *s);
 void print_kills(FILE *f, const struct snapshot *s);
 const char *state_word(const struct oomk_proc *p);
 const char *state_name(const struct oomk_proc *p, char *buf, size_t len);
-const char *kill_by(const struct oomk_kill *k);
 const char *cgroup_name(__u64 id, char *buf, size_t len);
 bool global_gates_open(const struct snapshot *s);
 

@@ -102,7 +102,7 @@ static void json_kills(json_writer_t *w, const struct snapshot *s)
 		jsonw_uint_field(w, "mem_threshold", k->mem_threshold);
 		jsonw_uint_field(w, "signal", k->signal);
 		jsonw_bool_field(w, "dry_run", !k->signal);
-		jsonw_string_field(w, "by", kill_by(k));
+		jsonw_string_field(w, "by", how_name(k->how));
 		jsonw_string_field(w, "unit", unit_name(k->unit));
 		jsonw_uint_field(w, "signalled", k->signalled);
 		json_words(w, "gates", fmt_gates(k->gates, buf, sizeof(buf)));

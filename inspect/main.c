@@ -25,6 +25,8 @@ static int show(const struct opts *o, bool redraw)
 		printf("\033[H\033[2J");
 	if (o->json) {
 		print_json(stdout, &s);
+	} else if (o->format == FORMAT_OPENMETRICS) {
+		print_metrics(stdout, &s);
 	} else if (o->kills) {
 		print_kills(stdout, &s);
 	} else {
@@ -47,6 +49,8 @@ int main(int argc, char **argv)
 	err = opts_parse(&o, &inspect, argc, argv);
 	if (err)
 		return err == OPTS_EXIT ? 0 : err;
+	o.json |= o.format == FORMAT_JSON;
+	json_output = o.json;
 	err = show(&o, o.watch && tty);
 	while (!err && o.watch) {
 		usleep(o.watch * 1e6);

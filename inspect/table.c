@@ -71,12 +71,6 @@ const char *state_word(const struct oomk_proc *p)
 	return p->state < sizeof(words) / sizeof(words[0]) ? words[p->state] : "?";
 }
 
-/* what acted: the event that crossed the limit, a sweep, the end of a grace */
-const char *kill_by(const struct oomk_kill *k)
-{
-	return k->how == OOMK_BY_SWEEP ? "sweep" : k->how == OOMK_BY_GRACE ? "grace" : "event";
-}
-
 /* "over:writes" names the limit crossed while the gate was closed */
 const char *state_name(const struct oomk_proc *p, char *buf, size_t len)
 {
@@ -210,7 +204,7 @@ void print_kills(FILE *f, const struct snapshot *s)
 			fmt_size(k->mem_threshold, th, sizeof(th)),
 			!k->signal		? "dry-run" :
 			k->signal == SIGTERM_NR ? "term" :
-						  kill_by(k),
+						  how_name(k->how),
 			unit_name(k->unit), k->signalled,
 			fmt_gates(k->gates, gates, sizeof(gates)));
 	}

@@ -55,6 +55,7 @@ static const char *const group_titles[] = {
 			 "it; it is killed, or its --kill unit, at the event that makes it reach a "
 			 "limit, once every --gate is open):",
 	[GROUP_LOAD] = "Loading:",
+	[GROUP_TICKER] = "The ticker (config changes these live too):",
 	[GROUP_OUTPUT] = "Output:",
 	[GROUP_COMMON] = "Common:",
 };
@@ -72,6 +73,7 @@ static const char *metavar(const struct opt *row, char *buf, size_t len)
 		[OPT_FILE] = "FILE",
 		[OPT_YESNO] = "yes|no",
 		[OPT_THRESHOLD] = "SIZE|N%",
+		[OPT_TEXT] = "TEXT",
 		[OPT_PSI] = "some|full:avg10>=PCT",
 	};
 	size_t n = 0;

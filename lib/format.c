@@ -6,6 +6,12 @@
 #include "format.h"
 #include "options.h"
 
+/* what acted, by OOMK_BY_*: the event that crossed the limit, a sweep, the end of a grace */
+const char *how_name(__u32 how)
+{
+	return how == OOMK_BY_SWEEP ? "sweep" : how == OOMK_BY_GRACE ? "grace" : "event";
+}
+
 /*
  * Exact where that reads well, in the units the options take: 10000000 -> "10MB", 10485760 ->
  * "10MiB"; else one decimal in powers of 1000, as free --si prints: 2139656192 -> "2.1GB".

@@ -17,6 +17,7 @@ static inline int limit_index(__u32 limit)
 	return limit < OOMK_NR_LIMITS ? limit : 0;
 }
 
+const char *how_name(__u32 how);
 const char *fmt_size(__u64 bytes, char *buf, size_t len);
 const char *fmt_limit(int limit, __u64 v, char *buf, size_t len);
 const char *fmt_kill(const struct oomk_kill *k, char *buf, size_t len);

@@ -36,6 +36,10 @@
 /* How the policy is loaded: install and run take it, the config file has it. */
 #define LOAD(...) OPTION(.cmds = CMD_LOAD, .group = GROUP_LOAD, .flags = OPTF_CONF, __VA_ARGS__)
 
+/* What the ticker does besides ticking: install and run take it, config changes it live. */
+#define TICKER(...) \
+	OPTION(.cmds = CMD_POLICY, .group = GROUP_TICKER, .flags = OPTF_CONF, __VA_ARGS__)
+
 /* What the output shows, and how. */
 #define OUTPUT(...) OPTION(.group = GROUP_OUTPUT, __VA_ARGS__)
 
@@ -74,6 +78,13 @@ static const struct choice gates[] = {
 	{ "ram", OOMK_GATE_RAM },
 	{ "cgroup", OOMK_GATE_CGROUP },
 	{ "psi", OOMK_GATE_PSI },
+	{},
+};
+
+static const struct choice formats[] = {
+	{ "text", FORMAT_TEXT },
+	{ "json", FORMAT_JSON },
+	{ "openmetrics", FORMAT_OPENMETRICS },
 	{},
 };
 
@@ -170,10 +181,26 @@ const struct opt options[] = {
 	     .help = "where writes, reads and fds are counted: sys_exit, or fexit on the VFS where "
 		     "the kernel allows it; auto: sys_exit",
 	     FIELD(set.hooks), .choices = hooks, .json = "hooks"),
+	TICKER(.name = "metrics-file", .type = OPT_TEXT, .metavar = "PATH",
+	       .help = "write the metrics there every tick, as --format=openmetrics prints them "
+		       "(an absolute path; node_exporter's textfile collector reads *.prom)",
+	       FIELD(set.metrics_file), .json = "metrics_file"),
+	TICKER(.name = "on-kill", .type = OPT_TEXT, .metavar = "CMD",
+	       .help = "run CMD with /bin/sh -c after each kill, OOMKILLER_* variables saying "
+		       "which",
+	       FIELD(set.on_kill), .json = "on_kill"),
+	TICKER(.name = "on-kill-timeout", .type = OPT_MS, .def = "10000",
+	       .help = "how long an --on-kill command may run before it is killed",
+	       FIELD(set.on_kill_timeout_ms), .min = 1, .max = 3600 * 1000,
+	       .json = "on_kill_timeout_ms"),
 	OUTPUT(.name = "json", .type = OPT_FLAG, .cmds = CMD_CONFIG | CMD_INSPECT,
 	       .help = "print one JSON document (config: the settings; the inspector: state, "
 		       "config, processes, kills); errors too",
 	       FIELD(json)),
+	OUTPUT(.name = "format", .type = OPT_CHOICE, .cmds = CMD_INSPECT, .def = "text",
+	       .help = "text; json, as --json; openmetrics, the metrics in the Prometheus text "
+		       "format",
+	       FIELD(format), .choices = formats),
 	OUTPUT(.name = "kills", .type = OPT_FLAG, .cmds = CMD_INSPECT, .help = "only the kill log",
 	       FIELD(kills)),
 	OUTPUT(.name = "sort", .type = OPT_CHOICE, .cmds = CMD_INSPECT, .flags = OPTF_LIMIT,

@@ -40,6 +40,7 @@ enum opt_type {
 	OPT_FLAGS, /* a comma list of .choices, their values OR'ed */
 	OPT_PSI, /* some|full:avg10>=PCT (the field a __u32 full, then hundredths of a percent) */
 	OPT_STRING, /* not empty */
+	OPT_TEXT, /* into the field's bytes, shorter than it; empty: none */
 	OPT_FILE, /* a file this process can read */
 	OPT_HELP, /* prints the command's help */
 	OPT_VERSION, /* prints the version and what the kernel offers */
@@ -49,6 +50,7 @@ enum opt_type {
 enum opt_group {
 	GROUP_POLICY,
 	GROUP_LOAD,
+	GROUP_TICKER,
 	GROUP_OUTPUT,
 	GROUP_COMMON,
 };
@@ -59,6 +61,9 @@ struct choice {
 };
 
 #define CHOICE_AUTO (-1) /* --meminfo=auto, --hooks=auto: what the kernel allows */
+
+/* --format */
+enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_OPENMETRICS };
 
 /* --sort: these, or a limit's column (SORT_LIMIT + its OOMK_* index), largest first */
 enum { SORT_NEAREST, SORT_PID, SORT_NAME, SORT_STATE, SORT_LIMIT };
@@ -72,6 +77,7 @@ struct opts {
 	__u32 max_procs;
 	bool verbose, json, kills, help, version;
 	int sort; /* SORT_* */
+	int format; /* FORMAT_* */
 	double watch; /* seconds; 0: once */
 	__u64 given; /* bit per row of options[]: set by the sources parsed into this */
 	char *text; /* a config file's text, which values point into: opts_free() */

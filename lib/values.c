@@ -272,6 +272,13 @@ static int set_value(struct opts *o, const struct opt *row, const char *val, cha
 		}
 		*(const char **)p = val;
 		return 0;
+	case OPT_TEXT:
+		if (strlen(val) >= row->size) {
+			snprintf(err, len, "longer than %zu bytes", row->size - 1);
+			return -EINVAL;
+		}
+		strncpy(p, val, row->size);
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -349,6 +356,9 @@ const char *opt_text(const struct opts *o, const struct opt *row, int i, char *b
 	case OPT_STRING:
 	case OPT_FILE:
 		return *(const char *const *)p;
+	case OPT_TEXT:
+		/* from a map: terminated, or it is none of ours */
+		return memchr(p, '\0', row->size) ? p : NULL;
 	default:
 		return NULL;
 	}

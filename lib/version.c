@@ -8,6 +8,8 @@
 #include "probe.h"
 #include "version.h"
 
+const char oomk_version[] = OOMK_VERSION;
+
 struct feature {
 	const char *key, *label; /* in JSON, in text */
 	bool on;
@@ -22,7 +24,7 @@ static void print_json(const char *kernel, const struct feature *feats, int n, b
 	if (!w)
 		return;
 	jsonw_start_object(w);
-	jsonw_string_field(w, "version", OOMK_VERSION);
+	jsonw_string_field(w, "version", oomk_version);
 	jsonw_uint_field(w, "schema", OOMK_SCHEMA);
 	jsonw_string_field(w, "kernel", kernel);
 	jsonw_bool_field(w, "probed", probed);
@@ -60,7 +62,7 @@ static void show(const char *kernel, const struct features *f, const struct oomk
 		print_json(kernel, feats, ARRAY_SIZE(feats), !f->denied, set);
 		return;
 	}
-	printf("%s %s, pin schema %d\nkernel %s\nfeatures:", progname, OOMK_VERSION, OOMK_SCHEMA,
+	printf("%s %s, pin schema %d\nkernel %s\nfeatures:", progname, oomk_version, OOMK_SCHEMA,
 	       kernel);
 	if (f->denied)
 		printf(" not probed: loading programs needs root (CAP_BPF)");

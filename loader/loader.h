@@ -3,6 +3,7 @@
 #ifndef __LOADER_H
 #define __LOADER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -12,6 +13,7 @@
 #include "common.h"
 #include "format.h"
 #include "json_writer.h"
+#include "metrics.h"
 #include "options.h"
 #include "pins.h"
 #include "probe.h"
@@ -45,6 +47,28 @@ int ticker_self(const char *pin_dir);
 int ticker_loop(const char *pin_dir, FILE *echo);
 void ticker_stop(const char *pin_dir, int pid);
 void lower_oom_score_adj(void);
+
+/* hooks.c: --on-kill, run by the ticker */
+#define HOOKS_MAX 4 /* hooks running at once; the next kills wait for a slot, in order */
+struct hook {
+	int pid; /* 0: slot free */
+	int fd; /* its stdout and stderr, read to syslog; -1: closed */
+	__u64 seq; /* of its kill */
+	__u64 start, deadline; /* CLOCK_MONOTONIC ms */
+	bool killed; /* past its deadline */
+	size_t len;
+	char buf[256]; /* a line being read */
+};
+struct hooks {
+	struct hook run[HOOKS_MAX];
+	__u64 next; /* the seq of the next kill to run --on-kill for */
+	sigset_t mask; /* the ticker's, without SIGCHLD blocked */
+	FILE *echo; /* what the ticker echoes its log to, if anything */
+};
+void hooks_init(struct hooks *h, __u64 next, FILE *echo);
+void hooks_run(struct hooks *h, int state_fd, int kills_fd, const struct oomk_settings *set,
+	       volatile sig_atomic_t *stopping);
+void hooks_end(struct hooks *h, int state_fd, const struct oomk_settings *set);
 
 /* progs.c */
 int missing_links(const char *pin_dir, __u64 progs, bool fix, char *buf, size_t len, int *nr);

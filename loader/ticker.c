@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <bpf/bpf.h>
@@ -72,6 +73,9 @@ struct ticker {
 	__u64 logged; /* kills logged so far */
 	struct seen *seen; /* candidates at the last tick */
 	int nr_seen;
+	struct hooks hooks;
+	char metrics[OOMK_TEXT_LEN]; /* the --metrics-file written last */
+	int metrics_err; /* the last error writing it, said once */
 };
 
 static bool seen_before(const struct ticker *t, const struct seen *s)
@@ -166,6 +170,59 @@ static void visit_candidates(struct ticker *t)
 	t->nr_seen = n;
 }
 
+static int metrics_to(const struct ticker *t, const char *path, char *tmp)
+{
+	struct snapshot s;
+	int err, fd = mkostemp(tmp, O_CLOEXEC);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+
+	if (!f) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	err = snapshot_read(t->pin_dir, &s);
+	if (!err) {
+		print_metrics(f, &s);
+		snapshot_free(&s);
+	}
+	/* node_exporter reads it as another user; the temp file's 0600 would stop it */
+	if (!err && (fchmod(fd, 0644) || fflush(f) || ferror(f)))
+		err = -errno ?: -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+/*
+ * --metrics-file: written whole under a name of its own in the same directory, then renamed
+ * over it, so that node_exporter's textfile collector never reads half of it. A file given
+ * before and no longer is removed; an error is said once, until another one.
+ */
+static void write_metrics(struct ticker *t, const char *path, FILE *echo)
+{
+	char tmp[OOMK_TEXT_LEN + 8];
+	int err;
+
+	if (t->metrics[0] && strcmp(t->metrics, path))
+		unlink(t->metrics);
+	snprintf(t->metrics, sizeof(t->metrics), "%s", path);
+	if (!path[0])
+		return;
+	err = try_snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) ?: metrics_to(t, path, tmp);
+	if (err && err != t->metrics_err) {
+		syslog(LOG_ERR, "writing %s: %s", path, strerror(-err));
+		if (echo)
+			fprintf(echo, "oomkiller: writing %s: %s\n", path, strerror(-err));
+	}
+	t->metrics_err = err;
+}
+
 /*
  * Memory pressure for the PSI gate where BPF cannot read the kernel's: avg10 of the some and
  * full lines of /proc/pressure/memory, in hundredths of a percent, before BPF's reading.
@@ -187,8 +244,9 @@ static void write_pressure(const struct ticker *t)
 }
 
 /*
- * Every tick: the pressure, if the PSI gate needs it from here; sysinfo(2), at whose return BPF reads si_meminfo and sweeps; the signals BPF
- * queued, and new candidates' libcs; the kills logged since. While candidates go untracked
+ * Every tick: the pressure, if the PSI gate needs it from here; sysinfo(2), at whose return BPF
+ * reads si_meminfo and sweeps; the signals BPF queued, and new candidates' libcs; the kills
+ * logged since, the metrics file and the hooks. While candidates go untracked
  * for want of room, every process is judged again, so that they get the room others left.
  * Ends on SIGINT or SIGTERM (returning it), when the install is removed or another ticker took
  * its place (returning 0); the period is read from the settings each time, so that a change of
@@ -216,9 +274,10 @@ int ticker_loop(const char *pin_dir, FILE *echo)
 	t.marks = pinned_map(pin_dir, PIN_MARKS);
 	t.psi = pinned_map(pin_dir, PIN_PSI);
 	t.victim = pinned_map(pin_dir, PIN_VICTIM);
-	/* kills from before this ticker started were logged by the one before it */
+	/* kills from before this ticker started were logged, and hooked, by the one before it */
 	bpf_map_lookup_elem(t.state, &zero, &st);
 	t.logged = st.kills;
+	hooks_init(&t.hooks, st.kills + 1, echo);
 	/* install writes our pid into the settings just after forking us */
 	for (int i = 0; i < 500 && !bpf_map_lookup_elem(t.settings, &zero, &set) &&
 			set.ticker_pid != (__u32)getpid();
@@ -226,8 +285,6 @@ int ticker_loop(const char *pin_dir, FILE *echo)
 		usleep(10000);
 	while (!stopping && !access(path, F_OK) && !bpf_map_lookup_elem(t.settings, &zero, &set) &&
 	       set.ticker_pid == (__u32)getpid()) {
-		const struct timespec tick = { set.tick_ms / 1000, set.tick_ms % 1000 * 1000000L };
-
 		if ((set.gates & OOMK_GATE_PSI) && !(set.features & OOMK_FEAT_PSI_KERNEL))
 			write_pressure(&t);
 		sysinfo(&si);
@@ -235,10 +292,14 @@ int ticker_loop(const char *pin_dir, FILE *echo)
 		log_kills(t.state, t.kills, &t.logged, echo);
 		if (!bpf_map_lookup_elem(t.state, &zero, &st) && st.untracked)
 			judge_all(pin_dir);
-		nanosleep(&tick, NULL);
+		write_metrics(&t, set.metrics_file, echo);
+		hooks_run(&t.hooks, t.state, t.kills, &set, &stopping);
 	}
 	/* the kills since the last tick */
 	log_kills(t.state, t.kills, &t.logged, echo);
+	hooks_end(&t.hooks, t.state, &set);
+	/* a ticker stopped reports nothing: its last metrics would say all is well */
+	write_metrics(&t, "", echo);
 	free(t.seen);
 	closelog();
 	close(t.settings);
