@@ -22,7 +22,6 @@ void print_kills(FILE *f, const struct snapshot *s);
 const char *state_word(const struct oomk_proc *p);
 const char *state_name(const struct oomk_proc *p, char *buf, size_t len);
 const char *cgroup_name(__u64 id, char *buf, size_t len);
-bool global_gates_open(const struct snapshot *s);
 
 /* json.c */
 void print_json(FILE *f, const struct snapshot *s);

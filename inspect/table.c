@@ -118,14 +118,6 @@ const char *cgroup_name(__u64 id, char *buf, size_t len)
 	return buf;
 }
 
-/* the RAM and PSI gates asked for are open: the cgroup gate is per candidate */
-bool global_gates_open(const struct snapshot *s)
-{
-	__u32 global = gates_asked(&s->set) & (OOMK_GATE_RAM | OOMK_GATE_PSI);
-
-	return (s->st.gate & global) == global;
-}
-
 void print_header(FILE *f, const char *pin_dir, const struct snapshot *s)
 {
 	char a[NUM_LEN], b[NUM_LEN], c[VALUE_LEN], lim[256], names[160], libcs[OOMK_LIBCS * 64];

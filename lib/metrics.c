@@ -37,8 +37,9 @@ void print_metrics(FILE *f, const struct snapshot *s)
 	fprintf(f, "oomkiller_info{version=\"%s\",schema=\"%d\",backend=\"%s\"} 1\n", oomk_version,
 		OOMK_SCHEMA,
 		opt_text(&o, opt_by_name("meminfo", CMD_INSTALL), 0, buf, sizeof(buf)));
-	gauge(f, "oomkiller_gate_open", "1 when RAM used reached the threshold: kills happen.",
-	      s->st.gate);
+	gauge(f, "oomkiller_gate_open",
+	      "1 when the RAM and PSI gates asked for are open (the cgroup gate is per candidate).",
+	      global_gates_open(s));
 	gauge(f, "oomkiller_ram_used_bytes", "RAM used, totalram - freeram, at the last reading.",
 	      s->st.used);
 	gauge(f, "oomkiller_ram_total_bytes", "RAM, at the last reading.", s->st.total);

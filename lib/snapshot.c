@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "format.h"
 #include "pins.h"
 #include "snapshot.h"
 
@@ -122,4 +123,12 @@ const char *fmt_libcs(const struct snapshot *s, char *buf, size_t len)
 		if (s->libcs[i].ino)
 			n += snprintf(buf + n, len - n, "%s%s", n ? ", " : "", s->libcs[i].path);
 	return n ? buf : "none";
+}
+
+/* the RAM and PSI gates asked for are open: the cgroup gate is per candidate */
+bool global_gates_open(const struct snapshot *s)
+{
+	__u32 global = gates_asked(&s->set) & (OOMK_GATE_RAM | OOMK_GATE_PSI);
+
+	return (s->st.gate & global) == global;
 }

@@ -30,6 +30,7 @@ struct snapshot {
 
 int snapshot_read(const char *pin_dir, struct snapshot *s);
 void snapshot_free(struct snapshot *s);
+bool global_gates_open(const struct snapshot *s);
 time_t wall_time(const struct snapshot *s, __u64 boot_ns);
 const char *fmt_libcs(const struct snapshot *s, char *buf, size_t len);
 
