@@ -77,18 +77,22 @@ __oomk_map struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } own SEC(".maps");
 
-static __always_inline struct oomk_settings *oomk_settings(void)
+/* the element of a map of one */
+static __always_inline void *only_elem(void *map)
 {
 	__u32 zero = 0;
 
-	return bpf_map_lookup_elem(&settings, &zero);
+	return bpf_map_lookup_elem(map, &zero);
+}
+
+static __always_inline struct oomk_settings *oomk_settings(void)
+{
+	return only_elem(&settings);
 }
 
 static __always_inline struct oomk_state *oomk_state(void)
 {
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&state, &zero);
+	return only_elem(&state);
 }
 
 /* OOMK_OWN_* bits of task's process: 0 for every process but oomkiller's own. */

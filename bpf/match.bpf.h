@@ -42,9 +42,7 @@ __oomk_map struct {
 
 static __always_inline struct scratch *scratch_space(void)
 {
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&scratch, &zero);
+	return only_elem(&scratch);
 }
 
 struct walk {

@@ -64,9 +64,7 @@ struct {
 
 static __always_inline struct cpu_state *cpu_state(void)
 {
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&cpu, &zero);
+	return only_elem(&cpu);
 }
 
 SEC("tp_btf/net_dev_start_xmit")

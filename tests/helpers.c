@@ -136,36 +136,17 @@ int oomkiller_stderr(const char *pin_dir, char *err, size_t len, ...)
 	return ret;
 }
 
-static pid_t vspawn(const struct test_cg *cg, const char *prog, va_list ap)
+pid_t spawn_in(const struct test_cg *cg, const char *prog, ...)
 {
 	char *argv[MAX_ARGS], path[256];
+	va_list ap;
 
 	snprintf(path, sizeof(path), "%s%s", strchr(prog, '/') ? "" : ".output/tests/", prog);
 	argv[0] = path;
+	va_start(ap, prog);
 	collect(argv, 1, ap);
+	va_end(ap);
 	return exec_in(cg, argv, -1, -1);
-}
-
-pid_t spawn(const char *prog, ...)
-{
-	va_list ap;
-	pid_t pid;
-
-	va_start(ap, prog);
-	pid = vspawn(NULL, prog, ap);
-	va_end(ap);
-	return pid;
-}
-
-pid_t spawn_in(const struct test_cg *cg, const char *prog, ...)
-{
-	va_list ap;
-	pid_t pid;
-
-	va_start(ap, prog);
-	pid = vspawn(cg, prog, ap);
-	va_end(ap);
-	return pid;
 }
 
 static int decode(int status)
@@ -762,37 +743,19 @@ static void settle(void)
 }
 
 /* ./oomkiller install --tick=100, the gate at threshold (bytes of RAM used), ARGS, in cg */
-static int install_cg(const struct test_cg *cg, const char *pin_dir, __u64 threshold, va_list ap)
+int install_in(const struct test_cg *cg, const char *pin_dir, __u64 threshold, ...)
 {
 	char arg[64], *argv[MAX_ARGS] = { "./oomkiller", "install", arg, "--tick=100" };
-	int err;
+	va_list ap;
+	int err, n;
 
 	snprintf(arg, sizeof(arg), "--mem-threshold=%llu", (unsigned long long)threshold);
-	err = oomkiller_argv(cg, pin_dir, argv, collect(argv, 4, ap), -1);
+	va_start(ap, threshold);
+	n = collect(argv, 4, ap);
+	va_end(ap);
+	err = oomkiller_argv(cg, pin_dir, argv, n, -1);
 	/* at 0 the gate is open from the first reading on: wait for it */
 	return err || threshold ? err : wait_gate(pin_dir, OOMK_GATE_RAM, 10000) ? -ETIMEDOUT : 0;
-}
-
-int install_at(const char *pin_dir, __u64 threshold, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, threshold);
-	ret = install_cg(NULL, pin_dir, threshold, ap);
-	va_end(ap);
-	return ret;
-}
-
-int install_open_in(const struct test_cg *cg, const char *pin_dir, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, pin_dir);
-	ret = install_cg(cg, pin_dir, 0, ap);
-	va_end(ap);
-	return ret;
 }
 
 __u64 gated_threshold(void)

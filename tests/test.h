@@ -91,7 +91,10 @@ int run_tests(int argc, char **argv, const struct test *tests);
 /* helpers.c */
 int oomkiller(const char *pin_dir, ...); /* ./oomkiller ARGS --pin-dir; exit code */
 int oomkiller_stderr(const char *pin_dir, char *err, size_t len, ...); /* and what it said */
-pid_t spawn(const char *prog, ...); /* PROG, or .output/tests/PROG, ARGS */
+struct test_cg;
+/* PROG, or .output/tests/PROG, ARGS, in cgroup cg (NULL: ours) */
+pid_t spawn_in(const struct test_cg *cg, const char *prog, ...);
+#define spawn(...) spawn_in(NULL, __VA_ARGS__)
 int wait_child(pid_t pid, int timeout_ms); /* EXIT(code), KILLED or TIMED_OUT */
 void reap_children(void); /* SIGKILL and reap every child left */
 __u64 ram_used(void); /* totalram - freeram, as si_meminfo says */
@@ -127,15 +130,17 @@ int wait_gate(const char *pin_dir, __u32 gate, int timeout_ms);
  * opens it. install_gated() puts it a margin over the RAM used (after what was released shows
  * as free again), for what must see RAM cross it by itself.
  */
-/* ARGS, then NULL; at threshold 0, waits for a reading that found the gate open */
-int install_at(const char *pin_dir, __u64 threshold, ...);
-#define install_open(pin_dir, ...)   install_at(pin_dir, 0, __VA_ARGS__)
-#define install_closed(pin_dir, ...) install_at(pin_dir, GATE_NEVER, __VA_ARGS__)
-#define install_gated(pin_dir, ...)  install_at(pin_dir, gated_threshold(), __VA_ARGS__)
+/*
+ * ARGS, then NULL, run in cgroup cg (NULL: ours), where the ticker stays; at threshold 0,
+ * waits for a reading that found the gate open.
+ */
+int install_in(const struct test_cg *cg, const char *pin_dir, __u64 threshold, ...);
+#define install_at(pin_dir, ...)	  install_in(NULL, pin_dir, __VA_ARGS__)
+#define install_open_in(cg, pin_dir, ...) install_in(cg, pin_dir, 0, __VA_ARGS__)
+#define install_open(pin_dir, ...)	  install_at(pin_dir, 0, __VA_ARGS__)
+#define install_closed(pin_dir, ...)	  install_at(pin_dir, GATE_NEVER, __VA_ARGS__)
+#define install_gated(pin_dir, ...)	  install_at(pin_dir, gated_threshold(), __VA_ARGS__)
 __u64 gated_threshold(void); /* a margin over RAM used, once what was let go of is free */
-struct test_cg;
-/* install_open(), run in cgroup cg: the ticker it starts is there too */
-int install_open_in(const struct test_cg *cg, const char *pin_dir, ...);
 int open_gate(const char *pin_dir);
 int close_gate(const char *pin_dir); /* the threshold out of reach, and a reading */
 int hold_gate_ram(const char *pin_dir); /* RAM used over the threshold, as sysinfo(2) says */
@@ -174,7 +179,6 @@ int cg_count(const struct test_cg *cg); /* processes in cg (not below it), or -e
 /* memory.max (v1 memory.limit_in_bytes), or with high memory.high (v2 only): 0, or -errno */
 int cg_limit(const struct test_cg *cg, bool high, __u64 bytes);
 __u64 cg_usage(const struct test_cg *cg); /* memory.current, v1 memory.usage_in_bytes */
-pid_t spawn_in(const struct test_cg *cg, const char *prog, ...); /* spawn(), in cg */
 void cg_cleanup(void); /* every cgroup made, removed once empty, newest first */
 
 #endif /* __TEST_H */

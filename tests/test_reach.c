@@ -820,28 +820,44 @@ static pid_t press(void)
 }
 
 /*
+ * The offender of a PSI test, installed for with --gate=GATES once the pressure of an earlier
+ * test died down (over avg10's 10 s), over its limit: its pid, or 0 (the test failed, or skips).
+ */
+static pid_t psi_offender(const char *pin_dir, const char *name, const char *gates)
+{
+	struct member m = { .name = name, .pgrp = -1, .writes = 150, .stay = true };
+	const char *why = no_pressure();
+	char name_opt[64], gates_opt[64];
+	struct oomk_proc p;
+	pid_t offender;
+
+	if (why) {
+		test_skip("%s", why);
+		return 0;
+	}
+	snprintf(name_opt, sizeof(name_opt), "--name=%s", name);
+	snprintf(gates_opt, sizeof(gates_opt), "--gate=%s", gates);
+	if (!ASSERT_TRUE(wait_psi(false, 30000), "memory pressure below 10% to begin with") ||
+	    !ASSERT_EQ(install_closed(pin_dir, name_opt, gates_opt, PSI_OPT, NULL), EXIT(0),
+		       gates_opt))
+		return 0;
+	offender = member(&m);
+	ASSERT_EQ(go(offender), 0, "go");
+	return ASSERT_EQ(wait_over(pin_dir, offender, &p), 0, "150 writes: over") ? offender : 0;
+}
+
+/*
  * 3. --gate=psi: a candidate over a limit, in any cgroup, is not killed while pressure is
  * below --psi; under pressure (made in a cgroup of its own) it is.
  */
 static void test_gate_psi(const char *pin_dir)
 {
-	struct member m = { .name = "reach12-psi", .pgrp = -1, .writes = 150, .stay = true };
-	const char *why = no_pressure();
+	pid_t offender = psi_offender(pin_dir, "reach12-psi", "psi");
 	struct oomk_state st = {};
-	struct oomk_proc p;
 	struct oomk_kill k;
-	pid_t offender;
 
-	if (why)
-		SKIP("%s", why);
-	if (!ASSERT_TRUE(wait_psi(false, 30000), "memory pressure below 10% to begin with") ||
-	    !ASSERT_EQ(oomkiller(pin_dir, "install", "--tick=100", "--name=reach12-psi",
-				 "--gate=psi", PSI_OPT, NULL),
-		       EXIT(0), "install --gate=psi"))
+	if (!offender)
 		return;
-	offender = member(&m);
-	ASSERT_EQ(go(offender), 0, "go");
-	ASSERT_EQ(wait_over(pin_dir, offender, &p), 0, "150 writes: over");
 	ASSERT_EQ(wait_readings(pin_dir, 3), 0, "three readings");
 	ASSERT_TRUE(alive(offender), "no pressure: not killed");
 	ASSERT_EQ(map_lookup(pin_dir, PIN_STATE, 0, &st), 0, "state");
@@ -856,25 +872,12 @@ static void test_gate_psi(const char *pin_dir)
 /* 3. --gate=ram,psi: neither RAM nor pressure alone kills; both do. */
 static void test_gate_ram_psi(const char *pin_dir)
 {
-	struct member m = { .name = "reach12-both", .pgrp = -1, .writes = 150, .stay = true };
-	const char *why = no_pressure();
+	pid_t offender = psi_offender(pin_dir, "reach12-both", "ram,psi");
 	struct oomk_state st = {};
-	struct oomk_proc p;
 	struct oomk_kill k;
-	pid_t offender;
 
-	if (why)
-		SKIP("%s", why);
-	/* the pressure of an earlier test dies down over avg10's 10 s */
-	if (!ASSERT_TRUE(wait_psi(false, 30000), "memory pressure below 10% to begin with") ||
-	    !ASSERT_EQ(install_closed(pin_dir, "--name=reach12-both", "--gate=ram,psi", PSI_OPT,
-				      NULL),
-		       EXIT(0), "install --gate=ram,psi"))
+	if (!offender)
 		return;
-	offender = member(&m);
-	ASSERT_EQ(go(offender), 0, "go");
-	ASSERT_EQ(wait_over(pin_dir, offender, &p), 0, "150 writes: over");
-
 	ASSERT_EQ(open_gate(pin_dir), 0, "RAM over the threshold");
 	ASSERT_EQ(map_lookup(pin_dir, PIN_STATE, 0, &st), 0, "state");
 	ASSERT_EQ(st.gate, OOMK_GATE_RAM, "the RAM gate alone open");
