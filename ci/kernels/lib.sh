@@ -3,9 +3,8 @@
 # Debian packages, kernel packages, the initramfs, booting a VM, reading its result, the totals.
 # DIR is the cache (.output/kernels), TMP this run's scratch directory, removed on exit.
 
-# ci/kernels/run boots its kernels side by side: the worst case of the matrix in CI is one
-# VM_TIMEOUT (a suite takes 15-17 minutes under emulation)
-VM_TIMEOUT=${VM_TIMEOUT:-1320}
+# the worst case of the matrix in CI is one VM_TIMEOUT per kernel (a run takes 7-14 minutes)
+VM_TIMEOUT=${VM_TIMEOUT:-1080}
 DIR=$PWD/.output/kernels
 TMP=$(mktemp -d)
 passed=0 failed=0 skipped=0 summary=() finished=
@@ -117,33 +116,6 @@ boot() {
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 	[ "$s" = 0 ] || skipnote=", $s skipped"
 	summary+=("kernel $name: $p passed, $f failed$skipnote ($((SECONDS - start)) s$notes)")
-}
-
-# boot_bg NAME QEMU [ARG...]: boot() in the background, its console kept in $TMP/NAME.out and
-# its counts in $TMP/NAME.counts, for boot_wait.
-boot_bg() {
-	(
-		passed=0 failed=0 skipped=0 summary=()
-		boot "$@" >"$TMP/$1.out" 2>&1
-		printf '%s %s %s %s\n' "$passed" "$failed" "$skipped" "${summary[0]}" >"$TMP/$1.counts"
-	) &
-}
-
-# boot_wait NAME...: waits for the VMs of boot_bg; shows each console, in order, and adds its
-# counts (a VM that left none failed once).
-boot_wait() {
-	local name p f s line
-	wait
-	for name in "$@"; do
-		echo "# kernel $name"
-		cat "$TMP/$name.out" 2>/dev/null || true
-		if read -r p f s line <"$TMP/$name.counts"; then
-			passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-			summary+=("$line")
-		else
-			failed=$((failed + 1)) summary+=("kernel $name: no result")
-		fi
-	done
 }
 
 # the closing line's tail: the skipped tests, when the runners skipped any
