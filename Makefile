@@ -226,7 +226,7 @@ FORCE:
 KERNELS ?= 6.1 6.12
 # the tests of what the kernel runs; those of the tools' text (docs, inspector, metrics,
 # operating) run on the host only: under emulation the whole suite took 16 minutes a kernel.
-# ci/kernels/run leaves test_reach out on 6.1 (EXCLUDE_6_1).
+# ci/kernels/run leaves some out on each kernel (EXCLUDE_6_1, EXCLUDE_6_12).
 TESTS ?= $(addprefix $(OUTPUT)/tests/,test_core test_policy test_reach test_reliability)
 ARM64_KERNELS ?= 6.12
 .PHONY: test-kernels test-kernels-arm64
