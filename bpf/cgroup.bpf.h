@@ -36,16 +36,20 @@ static __always_inline __u64 cgroup_id(struct cgroup *cgrp)
 	return BPF_CORE_READ(cgrp, kn, id);
 }
 
-/* kernfs_node.parent became __parent in 6.15 */
+/* kernfs_node.parent became __parent in 6.15: both named here, whatever vmlinux.h has */
 struct kernfs_node___old {
 	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+struct kernfs_node___new {
+	struct kernfs_node *__parent;
 } __attribute__((preserve_access_index));
 
 static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
 {
 	if (bpf_core_field_exists(struct kernfs_node___old, parent))
 		return BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
-	return BPF_CORE_READ(kn, __parent);
+	return BPF_CORE_READ((struct kernfs_node___new *)kn, __parent);
 }
 
 struct climb {
