@@ -184,13 +184,13 @@ cleanup:
 
 /*
  * Probes every C library that process pid maps, opened through its root: a container's own
- * library is the one it runs. 0, or the last error.
+ * library is the one it runs. How many it maps, or the last error.
  */
 int libcs_of(const char *pin_dir, int pid)
 {
 	char maps[64], root[PATH_MAX];
 	struct mapping m;
-	int err = 0, e;
+	int err = 0, nr = 0, e;
 	FILE *f;
 
 	snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
@@ -204,9 +204,10 @@ int libcs_of(const char *pin_dir, int pid)
 			continue;
 		e = attach(pin_dir, root, m.path, makedev(m.major, m.minor), m.ino);
 		err = e && e != -ENOENT ? e : err;
+		nr++;
 	}
 	fclose(f);
-	return err;
+	return err ?: nr;
 }
 
 /* The file at path mapped here for a moment, to learn it as /proc/PID/maps would name it. */

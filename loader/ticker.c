@@ -138,7 +138,8 @@ static void send_queued(const struct ticker *t, __u32 pid, const struct oomk_pro
 
 /*
  * Each candidate: the signal BPF queued for it, if any; the C libraries of one not seen at the
- * last tick. Those in procs now are kept in t->seen for the next tick.
+ * last tick. Those in procs now whose libc was found are kept in t->seen for the next tick: one
+ * seen just after its exec, before ld.so mapped its libc, is looked at again.
  */
 static void visit_candidates(struct ticker *t)
 {
@@ -161,9 +162,8 @@ static void visit_candidates(struct ticker *t)
 		}
 		now[n] = (struct seen){ .pid = key, .start_ns = p.start_ns };
 		memcpy(now[n].comm, p.comm, sizeof(p.comm));
-		if (!seen_before(t, &now[n]))
-			libcs_of(t->pin_dir, key);
-		n++;
+		if (seen_before(t, &now[n]) || libcs_of(t->pin_dir, key) > 0)
+			n++;
 	}
 	free(t->seen);
 	t->seen = now;
