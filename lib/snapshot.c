@@ -46,20 +46,41 @@ static int read_procs(int fd, struct snapshot *s)
 	return 0;
 }
 
-static int read_kills(int fd, struct snapshot *s)
+/*
+ * The kill numbered *seq in the log, of the total BPF counted: 1 with it in *k and *seq on to
+ * the next; 0 while it is not complete yet; -errno. Kills the log overwrote (a slot holds a
+ * later seq than the one asked for) are skipped and added to *lost.
+ */
+int kill_log_next(int kills_fd, __u64 total, __u64 *seq, struct oomk_kill *k, __u64 *lost)
 {
-	__u64 first = s->st.kills > OOMK_KILL_LOG ? s->st.kills - OOMK_KILL_LOG + 1 : 1;
+	if (*seq + OOMK_KILL_LOG <= total) {
+		*lost += total + 1 - OOMK_KILL_LOG - *seq;
+		*seq = total + 1 - OOMK_KILL_LOG;
+	}
+	for (; *seq <= total; (*seq)++, (*lost)++) {
+		__u32 slot = *seq % OOMK_KILL_LOG;
 
-	for (__u64 seq = first; seq <= s->st.kills; seq++) {
-		__u32 slot = seq % OOMK_KILL_LOG;
-		struct oomk_kill *k = &s->kills[s->nr_kills];
-
-		if (bpf_map_lookup_elem(fd, &slot, k))
+		if (bpf_map_lookup_elem(kills_fd, &slot, k))
 			return -errno;
-		/* a slot still being written, or already reused, is left out */
-		s->nr_kills += k->seq == seq;
+		if (k->seq < *seq)
+			return 0; /* BPF writes seq last */
+		if (k->seq == *seq) {
+			(*seq)++;
+			return 1;
+		}
 	}
 	return 0;
+}
+
+/* The kills the log holds, oldest first, up to one still being written. */
+static int read_kills(int fd, struct snapshot *s)
+{
+	__u64 seq = 1, lost = 0;
+	int err;
+
+	while ((err = kill_log_next(fd, s->st.kills, &seq, &s->kills[s->nr_kills], &lost)) > 0)
+		s->nr_kills++;
+	return err;
 }
 
 static int read_libcs(int fd, struct snapshot *s)

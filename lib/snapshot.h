@@ -33,5 +33,6 @@ void snapshot_free(struct snapshot *s);
 bool global_gates_open(const struct snapshot *s);
 time_t wall_time(const struct snapshot *s, __u64 boot_ns);
 const char *fmt_libcs(const struct snapshot *s, char *buf, size_t len);
+int kill_log_next(int kills_fd, __u64 total, __u64 *seq, struct oomk_kill *k, __u64 *lost);
 
 #endif /* __OOMK_SNAPSHOT_H */

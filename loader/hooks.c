@@ -204,6 +204,7 @@ static void start_hooks(struct hooks *h, int state_fd, int kills_fd,
 {
 	struct oomk_state st;
 	struct oomk_kill k;
+	__u64 lost = 0;
 	__u32 zero = 0;
 
 	if (bpf_map_lookup_elem(state_fd, &zero, &st))
@@ -212,22 +213,13 @@ static void start_hooks(struct hooks *h, int state_fd, int kills_fd,
 		h->next = st.kills + 1; /* --on-kill applies to the kills after it is set */
 		return;
 	}
-	if (st.kills + 1 - h->next > OOMK_KILL_LOG) {
+	/* one still being written waits */
+	for (int i = 0; i < HOOKS_MAX; i++)
+		if (!h->run[i].pid && kill_log_next(kills_fd, st.kills, &h->next, &k, &lost) > 0)
+			start_hook(h, &h->run[i], set->on_kill, &k, set->on_kill_timeout_ms);
+	if (lost)
 		say(h, LOG_WARNING, "on-kill not run for %llu kills: the log no longer holds them",
-		    (unsigned long long)(st.kills + 1 - h->next - OOMK_KILL_LOG));
-		h->next = st.kills + 1 - OOMK_KILL_LOG;
-	}
-	for (int i = 0; i < HOOKS_MAX && h->next <= st.kills; i++) {
-		__u32 slot = h->next % OOMK_KILL_LOG;
-
-		if (h->run[i].pid)
-			continue;
-		/* one still being written waits */
-		if (bpf_map_lookup_elem(kills_fd, &slot, &k) || k.seq != h->next)
-			return;
-		start_hook(h, &h->run[i], set->on_kill, &k, set->on_kill_timeout_ms);
-		h->next++;
-	}
+		    (unsigned long long)lost);
 }
 
 /*

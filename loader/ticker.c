@@ -30,34 +30,28 @@ static void on_stop(int sig)
 }
 
 /*
- * Logs the kills numbered after *logged, to syslog and echo (if any); one still being written
- * waits for the next tick.
+ * Logs the kills from the one numbered *next on, to syslog and echo (if any); one still being
+ * written waits for the next tick.
  */
-static void log_kills(int state_fd, int kills_fd, __u64 *logged, FILE *echo)
+static void log_kills(int state_fd, int kills_fd, __u64 *next, FILE *echo)
 {
 	struct oomk_state st;
 	struct oomk_kill k;
+	__u64 lost = 0;
 	char line[160];
 	__u32 zero = 0;
 
 	if (bpf_map_lookup_elem(state_fd, &zero, &st))
 		return;
-	if (st.kills - *logged > OOMK_KILL_LOG) {
-		syslog(LOG_WARNING, "%llu kills not logged: more than %d in one tick",
-		       (unsigned long long)(st.kills - *logged - OOMK_KILL_LOG), OOMK_KILL_LOG);
-		*logged = st.kills - OOMK_KILL_LOG;
-	}
-	while (*logged < st.kills) {
-		__u32 slot = (*logged + 1) % OOMK_KILL_LOG;
-
-		if (bpf_map_lookup_elem(kills_fd, &slot, &k) || k.seq != *logged + 1)
-			return;
+	while (kill_log_next(kills_fd, st.kills, next, &k, &lost) > 0) {
 		fmt_kill(&k, line, sizeof(line));
 		syslog(LOG_WARNING, "%s", line);
 		if (echo)
 			fprintf(echo, "oomkiller: %s\n", line);
-		(*logged)++;
 	}
+	if (lost)
+		syslog(LOG_WARNING, "%llu kills not logged: more than %d in one tick",
+		       (unsigned long long)lost, OOMK_KILL_LOG);
 }
 
 /* A candidate whose libraries were probed: found again, it is not probed again. */
@@ -70,7 +64,7 @@ struct seen {
 struct ticker {
 	const char *pin_dir;
 	int settings, state, kills, procs, marks, psi, victim;
-	__u64 logged; /* kills logged so far */
+	__u64 log_next; /* the seq of the next kill to log */
 	struct seen *seen; /* candidates at the last tick */
 	int nr_seen;
 	struct hooks hooks;
@@ -276,7 +270,7 @@ int ticker_loop(const char *pin_dir, FILE *echo)
 	t.victim = pinned_map(pin_dir, PIN_VICTIM);
 	/* kills from before this ticker started were logged, and hooked, by the one before it */
 	bpf_map_lookup_elem(t.state, &zero, &st);
-	t.logged = st.kills;
+	t.log_next = st.kills + 1;
 	hooks_init(&t.hooks, st.kills + 1, echo);
 	/* install writes our pid into the settings just after forking us */
 	for (int i = 0; i < 500 && !bpf_map_lookup_elem(t.settings, &zero, &set) &&
@@ -289,14 +283,14 @@ int ticker_loop(const char *pin_dir, FILE *echo)
 			write_pressure(&t);
 		sysinfo(&si);
 		visit_candidates(&t);
-		log_kills(t.state, t.kills, &t.logged, echo);
+		log_kills(t.state, t.kills, &t.log_next, echo);
 		if (!bpf_map_lookup_elem(t.state, &zero, &st) && st.untracked)
 			judge_all(pin_dir);
 		write_metrics(&t, set.metrics_file, echo);
 		hooks_run(&t.hooks, t.state, t.kills, &set, &stopping);
 	}
 	/* the kills since the last tick */
-	log_kills(t.state, t.kills, &t.logged, echo);
+	log_kills(t.state, t.kills, &t.log_next, echo);
 	hooks_end(&t.hooks, t.state, &set);
 	/* a ticker stopped reports nothing: its last metrics would say all is well */
 	write_metrics(&t, "", echo);
