@@ -171,28 +171,41 @@ static long find_at(__u64 i, struct find *f)
 	return 0;
 }
 
-/* t contains one of the (up to OOMK_PATTERNS) patterns of list. */
-static __always_inline bool contains_any(const struct text *t,
-					 const char list[OOMK_PATTERNS][OOMK_MATCH_LEN])
-{
-	struct find f = { .text = t->s };
+typedef char patterns_t[OOMK_PATTERNS][OOMK_MATCH_LEN];
 
+/*
+ * t contains one of the (up to OOMK_PATTERNS) patterns of list. Global, as oomk_text_why(), so
+ * that the verifier checks it once, not again under each outcome of the calls before it.
+ */
+__noinline bool oomk_contains_any(const struct text *t, const patterns_t *list)
+{
+	struct find f = {};
+
+	if (!t || !list)
+		return false;
+	f.text = t->s;
 	for (int i = 0; i < OOMK_PATTERNS && !f.found; i++) {
-		if (!list[i][0])
+		if (!(*list)[i][0])
 			continue;
-		f.pat = list[i];
+		f.pat = (*list)[i];
 		bpf_loop(t->len, find_at, &f, 0);
 	}
 	return f.found;
 }
 
-/* OOMK_WHY_EXE and _CMDLINE, OOMK_NOT_*: what the texts read into sc match in cfg. */
-static __always_inline __u32 text_why(const struct scratch *sc, const struct oomk_settings *cfg)
+/*
+ * OOMK_WHY_EXE and _CMDLINE, OOMK_NOT_*: what the texts read into sc match in cfg. Global: its
+ * callers go on with one unknown value, not with each of the 16 it can be (inlined, oomk_exec
+ * had judge() verified 16 times, 980,000 instructions of the 1,000,000 the verifier allows).
+ */
+__noinline __u32 oomk_text_why(const struct scratch *sc, const struct oomk_settings *cfg)
 {
-	return (contains_any(&sc->exe, cfg->exe) ? OOMK_WHY_EXE : 0) |
-	       (contains_any(&sc->exe, cfg->exclude_exe) ? OOMK_NOT_EXE : 0) |
-	       (contains_any(&sc->cmdline, cfg->cmdline) ? OOMK_WHY_CMDLINE : 0) |
-	       (contains_any(&sc->cmdline, cfg->exclude_cmdline) ? OOMK_NOT_CMDLINE : 0);
+	if (!sc || !cfg)
+		return 0;
+	return (oomk_contains_any(&sc->exe, &cfg->exe) ? OOMK_WHY_EXE : 0) |
+	       (oomk_contains_any(&sc->exe, &cfg->exclude_exe) ? OOMK_NOT_EXE : 0) |
+	       (oomk_contains_any(&sc->cmdline, &cfg->cmdline) ? OOMK_WHY_CMDLINE : 0) |
+	       (oomk_contains_any(&sc->cmdline, &cfg->exclude_cmdline) ? OOMK_NOT_CMDLINE : 0);
 }
 
 #endif /* __MATCH_BPF_H */

@@ -11,26 +11,53 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-static __always_inline bool contains(const char *s, const char *pat)
-{
-	for (__u32 i = 0; i < OOMK_COMM_LEN && s[i]; i++) {
-		__u32 j = 0;
+struct name_find {
+	const char *comm; /* OOMK_COMM_LEN bytes */
+	const char *pat; /* its NUL within OOMK_COMM_LEN bytes */
+	bool found;
+};
 
-		while (j < OOMK_COMM_LEN - i && pat[j] && s[i + j] == pat[j])
-			j++;
-		if (j < OOMK_COMM_LEN && !pat[j])
-			return true;
+/* pat at comm[i]; past comm's NUL, nothing matches */
+static long name_at(__u64 i, struct name_find *f)
+{
+	for (__u32 j = 0; j < OOMK_COMM_LEN; j++) {
+		__u64 at = i + j;
+
+		if (!f->pat[j]) {
+			f->found = true;
+			return 1;
+		}
+		if (at >= OOMK_COMM_LEN)
+			return 0;
+		/* the index checked, not comm + i + j: 6.1's verifier has no bounds for i */
+		barrier_var(at);
+		if (f->comm[at] != f->pat[j])
+			return 0;
 	}
-	return false;
+	return 0;
 }
 
-/* comm contains one of the (up to OOMK_PATTERNS) names in list */
-static __always_inline bool any(const char *comm, const char list[OOMK_PATTERNS][OOMK_COMM_LEN])
+typedef char names_t[OOMK_PATTERNS][OOMK_COMM_LEN];
+
+/*
+ * comm contains one of the (up to OOMK_PATTERNS) names in list. A loop of bpf_loop() and
+ * global, as oomk_contains_any(): nested loops over constants had it verified 36,000
+ * instructions deep, in each of the five programs that judge.
+ */
+__noinline bool oomk_name_any(const char (*comm)[OOMK_COMM_LEN], const names_t *list)
 {
-	for (int i = 0; i < OOMK_PATTERNS; i++)
-		if (list[i][0] && contains(comm, list[i]))
-			return true;
-	return false;
+	struct name_find f = {};
+
+	if (!comm || !list)
+		return false;
+	f.comm = *comm;
+	for (int i = 0; i < OOMK_PATTERNS && !f.found; i++) {
+		if (!(*list)[i][0])
+			continue;
+		f.pat = (*list)[i];
+		bpf_loop(OOMK_COMM_LEN, name_at, &f, 0);
+	}
+	return f.found;
 }
 
 /* The installer judges with its two binaries open at own_fd[]: take their inodes from there. */
@@ -106,14 +133,14 @@ static __always_inline void judge(struct task_struct *leader, const char *comm, 
 	if (!cfg || !st)
 		return;
 	bpf_probe_read_kernel_str(fresh.comm, sizeof(fresh.comm), comm);
-	why |= any(fresh.comm, cfg->name) ? OOMK_WHY_NAME : 0;
+	why |= oomk_name_any(&fresh.comm, &cfg->name) ? OOMK_WHY_NAME : 0;
 	cgrp = cgroup_of(leader, cfg);
 	p = bpf_map_lookup_elem(&procs, &tgid);
 	/* never init, kernel threads or oomkiller itself */
 	if (tgid == 1 || (leader->flags & PF_KTHREAD) ||
 	    !(why & (OOMK_WHY_NAME | OOMK_WHY_EXE | OOMK_WHY_CMDLINE)) ||
-	    (why & (OOMK_NOT_EXE | OOMK_NOT_CMDLINE)) || any(fresh.comm, cfg->exclude) ||
-	    !in_scope(cgrp, cfg) || ours(leader, st)) {
+	    (why & (OOMK_NOT_EXE | OOMK_NOT_CMDLINE)) ||
+	    oomk_name_any(&fresh.comm, &cfg->exclude) || !in_scope(cgrp, cfg) || ours(leader, st)) {
 		if (p)
 			bpf_map_delete_elem(&procs, &tgid);
 		set_mark(leader, 0, why & TEXT_WHY, st);
@@ -185,7 +212,7 @@ int BPF_PROG(oomk_exec, struct task_struct *task, pid_t old_pid, struct linux_bi
 		if (bpf_probe_read_user(sc->cmdline.s, len & (OOMK_TEXT_LEN - 1), (void *)start))
 			len = 0;
 		spaces_between(&sc->cmdline, len);
-		why = text_why(sc, cfg);
+		why = oomk_text_why(sc, cfg);
 	}
 	judge(task, task->comm, why);
 	return 0;
@@ -226,7 +253,7 @@ int oomk_judge_all(struct bpf_iter__task *ctx)
 	if (wants_texts(cfg) && sc) {
 		file_path(sc, BPF_CORE_READ(task, mm, exe_file));
 		sc->cmdline.len = 0;
-		why = text_why(sc, cfg) & (OOMK_WHY_EXE | OOMK_NOT_EXE);
+		why = oomk_text_why(sc, cfg) & (OOMK_WHY_EXE | OOMK_NOT_EXE);
 		args = bpf_map_lookup_elem(&arg_why, &tgid);
 		why |= args ? *args : 0;
 		bpf_map_delete_elem(&arg_why, &tgid);
@@ -259,7 +286,7 @@ int oomk_read_args(struct bpf_iter__task *ctx)
 		len = 0;
 	spaces_between(&sc->cmdline, len);
 	sc->exe.len = 0;
-	why = text_why(sc, cfg) & (OOMK_WHY_CMDLINE | OOMK_NOT_CMDLINE);
+	why = oomk_text_why(sc, cfg) & (OOMK_WHY_CMDLINE | OOMK_NOT_CMDLINE);
 	if (why)
 		bpf_map_update_elem(&arg_why, &tgid, &why, BPF_ANY);
 	return 0;
