@@ -225,8 +225,7 @@ FORCE:
 # Debian's arm64 kernel (in CI, after the matrix). More in ci/kernels/README.
 KERNELS ?= 6.1 6.12
 # the tests of what the kernel runs; those of the tools' text (docs, inspector, metrics,
-# operating) run on the host only: under emulation the whole suite took 16 minutes a kernel.
-# ci/kernels/run leaves some out on each kernel (EXCLUDE_6_1, EXCLUDE_6_12).
+# operating) run on the host only.
 TESTS ?= $(addprefix $(OUTPUT)/tests/,test_core test_policy test_reach test_reliability)
 ARM64_KERNELS ?= 6.12
 .PHONY: test-kernels test-kernels-arm64
