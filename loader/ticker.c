@@ -133,7 +133,8 @@ static void send_queued(const struct ticker *t, __u32 pid, const struct oomk_pro
 /*
  * Each candidate: the signal BPF queued for it, if any; the C libraries of one not seen at the
  * last tick. Those in procs now whose libc was found are kept in t->seen for the next tick: one
- * seen just after its exec, before ld.so mapped its libc, is looked at again.
+ * seen just after its exec, before ld.so mapped its libc, is looked at again (and so, at each
+ * tick, is one that maps none, statically linked).
  */
 static void visit_candidates(struct ticker *t)
 {
