@@ -187,6 +187,7 @@ static void test_procs_full(const char *pin_dir)
 			break;
 		usleep(10000);
 	}
+	ASSERT_EQ(map_lookup(pin_dir, PIN_STATE, 0, &st), 0, "state");
 	ASSERT_EQ(st.untracked, 4 + base, "the rest counted as untracked");
 	for (int i = 0; i < 8; i++)
 		kill(pids[i], SIGKILL);
