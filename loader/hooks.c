@@ -213,10 +213,14 @@ static void start_hooks(struct hooks *h, int state_fd, int kills_fd,
 		h->next = st.kills + 1; /* --on-kill applies to the kills after it is set */
 		return;
 	}
-	/* one still being written waits */
-	for (int i = 0; i < HOOKS_MAX; i++)
-		if (!h->run[i].pid && kill_log_next(kills_fd, st.kills, &h->next, &k, &lost) > 0)
-			start_hook(h, &h->run[i], set->on_kill, &k, set->on_kill_timeout_ms);
+	for (int i = 0; i < HOOKS_MAX; i++) {
+		if (h->run[i].pid)
+			continue;
+		/* none left, or one still being written: it waits */
+		if (kill_log_next(kills_fd, st.kills, &h->next, &k, &lost) <= 0)
+			break;
+		start_hook(h, &h->run[i], set->on_kill, &k, set->on_kill_timeout_ms);
+	}
 	if (lost)
 		say(h, LOG_WARNING, "on-kill not run for %llu kills: the log no longer holds them",
 		    (unsigned long long)lost);
