@@ -392,6 +392,7 @@ static void reaction(int tick_ms)
 		/* at any point of a tick, as a real crossing comes, not just after a reading */
 		usleep(random() % (tick_ms * 1000));
 		/* time from the end of the step after which sysinfo(2) says RAM used is over */
+		step_ms[t] = 0;
 		for (int i = 0; i < STEPS && ram_used() < over; i++) {
 			step_ms[t] = now_ms();
 			held[n++] = hold_ram(STEP);
